@@ -1,0 +1,8 @@
+// The contract between the renderer and the backend. The renderer may import only from here.
+export * from './errors';
+export * from './settings';
+export * from './methods';
+export * from './events';
+export * from './protocol';
+export * from './client';
+export * from './transports';

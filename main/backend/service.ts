@@ -1,0 +1,84 @@
+import type { AppInfo } from '../api';
+import { createBackendServer, type BackendServer, type Handlers } from './server';
+import { openSettingsStore } from './settings-store';
+
+export interface BackendOptions {
+  /** Folder for settings, the archive, recordings and user models. Created if missing. */
+  dataDir: string;
+  host: AppInfo['host'];
+  appVersion: string;
+  /** Electron's version when hosted by Electron, else null. */
+  electronVersion?: string | null;
+  log?: (message: string, detail?: unknown) => void;
+}
+
+export interface Backend {
+  server: BackendServer;
+  shutdown(): Promise<void>;
+}
+
+/** Builds the backend service: opens its stores and wires the contract's handlers. */
+export async function createBackend(options: BackendOptions): Promise<Backend> {
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(options.dataDir, { recursive: true });
+  const settings = await openSettingsStore(options.dataDir);
+  const startedAt = Date.now();
+
+  const handlers: Handlers = {
+    'app.info': () => ({
+      name: 'Verbatim',
+      version: options.appVersion,
+      versions: {
+        node: process.versions.node,
+        electron: options.electronVersion ?? process.versions.electron ?? null,
+        v8: process.versions.v8,
+      },
+      platform: process.platform,
+      arch: process.arch,
+      dataDir: options.dataDir,
+      host: options.host,
+    }),
+    'backend.health': () => {
+      const memory = process.memoryUsage();
+      const problems = [...settings.problems];
+      return {
+        status: problems.length === 0 ? 'ok' : 'degraded',
+        pid: process.pid,
+        startedAt,
+        uptimeMs: Date.now() - startedAt,
+        rssBytes: memory.rss,
+        heapUsedBytes: memory.heapUsed,
+        inFlight: server.inFlight,
+        connections: server.connections,
+        problems,
+      };
+    },
+    'backend.ping': async ({ payload, delayMs }, { signal }) => {
+      const receivedAt = Date.now();
+      if (delayMs) await sleep(delayMs, signal);
+      return payload === undefined ? { receivedAt } : { payload, receivedAt };
+    },
+    'settings.get': () => settings.get(),
+    'settings.set': async (patch) => {
+      const next = await settings.update(patch);
+      server.emit('settings.changed', next);
+      return next;
+    },
+  };
+
+  const server = createBackendServer(handlers, options.log ? { log: options.log } : {});
+  return { server, shutdown: () => server.shutdown() };
+}
+
+/** Resolves after `ms`, or early when the signal aborts (the server then replies CANCELLED). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
