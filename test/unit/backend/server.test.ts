@@ -162,3 +162,16 @@ describe('backend server', () => {
     await stopped;
   });
 });
+
+describe('settings.set', () => {
+  it('changes only the fields in the patch', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'verbatim-patch-'));
+    const backend = await createBackend({ dataDir: dir, host: 'in-process', appVersion: '1' });
+    const client = createApiClient(rawLink(backend).client as Transport<unknown, ClientMessage>);
+    await client.invoke('settings.set', { confidenceThreshold: 0.8 });
+    const after = await client.invoke('settings.set', { theme: 'dark' });
+    expect(after).toMatchObject({ ok: true, value: { confidenceThreshold: 0.8, theme: 'dark' } });
+    await backend.shutdown();
+    await rm(dir, { recursive: true, force: true });
+  });
+});
