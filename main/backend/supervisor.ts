@@ -35,8 +35,9 @@ export interface BackendSupervisor {
 /**
  * Keeps a backend process alive: when it exits unexpectedly it is started again with backoff,
  * and callers get a fresh client (requests in flight fail with BACKEND_UNAVAILABLE). Used by
- * the dev bridge, the CLI and tests with forked processes; the Electron shell applies the same
- * policy to its utilityProcess through this module.
+ * the dev bridge, the CLI and tests with forked processes. The Electron shell keeps its
+ * utilityProcess alive with the same numbers in main/app/restart-policy.ts (it hands ports to
+ * pages instead of holding a client, so it cannot use this module as is).
  */
 export async function superviseBackend(options: SupervisorOptions): Promise<BackendSupervisor> {
   const maxRestarts = options.maxRestarts ?? 5;

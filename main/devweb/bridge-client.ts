@@ -5,7 +5,7 @@
  * apart. The token rides on this script's own URL, so no inline script is needed and the CSP
  * stays strict.
  */
-import './zod-jitless';
+import '../api/zod-jitless';
 import type { VerbatimApi } from '../api';
 import { createBridgeApi, type SocketLike } from './bridge-api';
 

@@ -1,0 +1,4 @@
+/** Electron main-process entry (bundled to out/main/index.js). */
+import { startVerbatim } from './lifecycle';
+
+startVerbatim({ mainDir: __dirname });
