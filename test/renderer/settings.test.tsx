@@ -1,0 +1,244 @@
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, type Settings } from '../../main/api';
+import { openSettings, renderApp, resetApp } from './render-app';
+import { TEST_INFO } from './fake-backend';
+
+afterEach(resetApp);
+
+/** Not the defaults, so a form that ignored the backend would show different values. */
+const STORED: Settings = {
+  theme: 'dark',
+  fontScale: 1.25,
+  language: 'de',
+  confidenceThreshold: 0.8,
+  echoCancellation: false,
+  localSpeakerName: 'Ana',
+  vocabulary: ['Verbatim'],
+};
+
+const control = <T extends HTMLElement = HTMLInputElement>(label: string) =>
+  screen.getByLabelText(label) as T;
+const select = (label: string) => control<HTMLSelectElement>(label);
+
+function formValues() {
+  return {
+    theme: select('Theme').value,
+    fontScale: select('Font size').value,
+    language: select('Language').value,
+    confidenceThreshold: control('Confidence threshold').value,
+    echoCancellation: control('Echo cancellation').checked,
+    localSpeakerName: control('Your name').value,
+  };
+}
+
+describe('settings page', () => {
+  it("shows the backend's settings, app info and health", async () => {
+    renderApp({ settings: STORED });
+    await openSettings();
+    expect(formValues()).toEqual({
+      theme: 'dark',
+      fontScale: '1.25',
+      language: 'de',
+      confidenceThreshold: '0.8',
+      echoCancellation: false,
+      localSpeakerName: 'Ana',
+    });
+    expect(select('Font size').selectedOptions[0]?.textContent).toBe('125%');
+    await waitFor(() => expect(screen.getByTestId('app-version').textContent).toBe(TEST_INFO.version));
+    expect(screen.getByTestId('data-dir').textContent).toBe(TEST_INFO.dataDir);
+    expect(screen.getByText(TEST_INFO.versions.node)).toBeTruthy();
+    expect(screen.getByText('Not running in Electron')).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId('backend-status').textContent).toBe('ok'));
+    expect(screen.getByText('2 min')).toBeTruthy();
+  });
+
+  it('lists health problems reported by the backend', async () => {
+    renderApp({
+      health: { status: 'degraded', problems: ['settings.json was invalid; defaults are in use.'] },
+    });
+    await openSettings();
+    await waitFor(() => expect(screen.getByTestId('backend-status').textContent).toBe('degraded'));
+    expect(screen.getByText('settings.json was invalid; defaults are in use.')).toBeTruthy();
+  });
+
+  it('offers a font size the backend holds even when it is not one of the usual steps', async () => {
+    renderApp({ settings: { fontScale: 1.1 } });
+    await openSettings();
+    expect(select('Font size').value).toBe('1.1');
+    expect(select('Font size').selectedOptions[0]?.textContent).toBe('110%');
+  });
+
+  it('sends only the changed field and shows what the backend stored', async () => {
+    const { backend } = renderApp({ settings: STORED });
+    await openSettings();
+
+    fireEvent.change(select('Language'), { target: { value: 'fr' } });
+    await waitFor(() => expect(select('Language').value).toBe('fr'));
+
+    fireEvent.change(select('Font size'), { target: { value: '1.5' } });
+    await waitFor(() => expect(select('Font size').value).toBe('1.5'));
+
+    fireEvent.click(control('Echo cancellation'));
+    await waitFor(() => expect(control('Echo cancellation').checked).toBe(true));
+
+    fireEvent.change(control('Confidence threshold'), { target: { value: '0.75' } });
+    fireEvent.keyDown(control('Confidence threshold'), { key: 'Enter' });
+    await waitFor(() => expect(backend.stored.confidenceThreshold).toBe(0.75));
+
+    // The backend trims names; the field must show the stored "Bea", not the typed "  Bea  ".
+    fireEvent.change(control('Your name'), { target: { value: '  Bea  ' } });
+    fireEvent.blur(control('Your name'));
+    await waitFor(() => expect(control('Your name').value).toBe('Bea'));
+
+    expect(backend.setCalls()).toEqual([
+      { language: 'fr' },
+      { fontScale: 1.5 },
+      { echoCancellation: true },
+      { confidenceThreshold: 0.75 },
+      { localSpeakerName: '  Bea  ' },
+    ]);
+    expect(control('Confidence threshold').value).toBe('0.75');
+  });
+
+  it('leaves the other settings as they were when one field changes', async () => {
+    const { backend } = renderApp({ settings: STORED });
+    await openSettings();
+    fireEvent.change(select('Theme'), { target: { value: 'light' } });
+    await waitFor(() => expect(select('Theme').value).toBe('light'));
+    expect(backend.stored).toEqual({ ...STORED, theme: 'light' });
+    expect(formValues()).toEqual({
+      theme: 'light',
+      fontScale: '1.25',
+      language: 'de',
+      confidenceThreshold: '0.8',
+      echoCancellation: false,
+      localSpeakerName: 'Ana',
+    });
+  });
+
+  it('does not show a change before the backend confirms it', async () => {
+    const { backend } = renderApp({ settings: STORED });
+    await openSettings();
+    const release = backend.holdSets();
+    fireEvent.change(select('Language'), { target: { value: 'ja' } });
+    await waitFor(() => expect(backend.setCalls()).toEqual([{ language: 'ja' }]));
+    expect(select('Language').value).toBe('de');
+    expect(screen.getByText('Saving…')).toBeTruthy();
+    act(release);
+    await waitFor(() => expect(select('Language').value).toBe('ja'));
+    expect(screen.queryByText('Saving…')).toBeNull();
+  });
+
+  it("shows the backend's validation error and keeps the stored value", async () => {
+    const { backend } = renderApp({ settings: STORED });
+    await openSettings();
+    const field = control('Confidence threshold');
+    fireEvent.change(field, { target: { value: '1.5' } });
+    fireEvent.keyDown(field, { key: 'Enter' });
+
+    const alert = await screen.findByRole('alert');
+    // INVALID_PARAMS comes from the real server's schema check, with the failing field named.
+    expect(alert.textContent).toMatch(
+      /^INVALID_PARAMS: Invalid params for 'settings.set'\. \(confidenceThreshold: /,
+    );
+    expect(field.value).toBe('0.8');
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(field.getAttribute('aria-describedby')).toContain(alert.id);
+    expect(backend.stored.confidenceThreshold).toBe(0.8);
+
+    // A later successful save of the same field clears the error.
+    fireEvent.change(field, { target: { value: '0.5' } });
+    fireEvent.blur(field);
+    await waitFor(() => expect(field.value).toBe('0.5'));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(field.getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('shows a failed save with its error code and message and leaves the control unchanged', async () => {
+    const { backend } = renderApp({ settings: STORED });
+    await openSettings();
+    backend.failNextSet({ code: 'IO_ERROR', message: 'Could not save settings: disk full' });
+    fireEvent.click(control('Echo cancellation'));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('IO_ERROR: Could not save settings: disk full');
+    expect(control('Echo cancellation').checked).toBe(false);
+  });
+
+  it('abandons an empty or non-numeric threshold instead of sending it', async () => {
+    const { backend } = renderApp({ settings: STORED });
+    await openSettings();
+    const field = control('Confidence threshold');
+    fireEvent.change(field, { target: { value: '' } });
+    fireEvent.blur(field);
+    await waitFor(() => expect(field.value).toBe('0.8'));
+    expect(backend.setCalls()).toEqual([]);
+  });
+
+  it('Escape abandons an edit of the name', async () => {
+    const { backend } = renderApp({ settings: STORED });
+    await openSettings();
+    const field = control('Your name');
+    fireEvent.change(field, { target: { value: 'Someone else' } });
+    fireEvent.keyDown(field, { key: 'Escape' });
+    expect(field.value).toBe('Ana');
+    fireEvent.blur(field);
+    await Promise.resolve();
+    expect(backend.setCalls()).toEqual([]);
+  });
+
+  it("follows 'settings.changed' events from the backend", async () => {
+    const { backend } = renderApp({ settings: STORED });
+    await openSettings();
+    act(() =>
+      backend.server.emit('settings.changed', {
+        ...DEFAULT_SETTINGS,
+        theme: 'light',
+        language: 'nl',
+        echoCancellation: true,
+        localSpeakerName: 'Chris',
+      }),
+    );
+    await waitFor(() => expect(control('Your name').value).toBe('Chris'));
+    expect(formValues()).toEqual({
+      theme: 'light',
+      fontScale: '1',
+      language: 'nl',
+      confidenceThreshold: '0.9',
+      echoCancellation: true,
+      localSpeakerName: 'Chris',
+    });
+    expect(document.documentElement.dataset.theme).toBe('light');
+  });
+
+  it('reads the settings again after the backend restarts', async () => {
+    const { backend } = renderApp({ settings: STORED });
+    await openSettings();
+    backend.replaceStored({ ...STORED, language: 'ko' });
+    act(() => backend.api.emitLocal('backend.connection', { state: 'restarted', restarts: 1 }));
+    await waitFor(() => expect(select('Language').value).toBe('ko'));
+  });
+});
+
+describe('appearance', () => {
+  it('applies the stored theme and font scale to <html> and follows changes', async () => {
+    renderApp({ settings: STORED });
+    const root = document.documentElement;
+    await waitFor(() => expect(root.dataset.theme).toBe('dark'));
+    expect(root.style.getPropertyValue('--font-scale')).toBe('1.25');
+
+    await openSettings();
+    fireEvent.change(select('Theme'), { target: { value: 'light' } });
+    await waitFor(() => expect(root.dataset.theme).toBe('light'));
+    fireEvent.change(select('Theme'), { target: { value: 'system' } });
+    await waitFor(() => expect(root.dataset.theme).toBe('system'));
+    fireEvent.change(select('Font size'), { target: { value: '2' } });
+    await waitFor(() => expect(root.style.getPropertyValue('--font-scale')).toBe('2'));
+  });
+
+  it('leaves <html> alone until the backend has answered', () => {
+    renderApp({ settings: STORED });
+    expect(document.documentElement.dataset.theme).toBeUndefined();
+    expect(document.documentElement.style.getPropertyValue('--font-scale')).toBe('');
+  });
+});
