@@ -20,8 +20,16 @@ export interface PendingCall<T> {
  * Results are Result values: a failure is data with a code, never a thrown string.
  */
 export interface VerbatimApi {
-  invoke<M extends MethodName>(method: M, params: ParamsOf<M>, options?: CallOptions): Promise<Result<ResultOf<M>>>;
-  request<M extends MethodName>(method: M, params: ParamsOf<M>, options?: CallOptions): PendingCall<ResultOf<M>>;
+  invoke<M extends MethodName>(
+    method: M,
+    params: ParamsOf<M>,
+    options?: CallOptions,
+  ): Promise<Result<ResultOf<M>>>;
+  request<M extends MethodName>(
+    method: M,
+    params: ParamsOf<M>,
+    options?: CallOptions,
+  ): PendingCall<ResultOf<M>>;
   on<E extends EventName>(event: E, listener: (payload: PayloadOf<E>) => void): () => void;
 }
 
@@ -70,9 +78,13 @@ export function createApiClient(transport: Transport<unknown, ClientMessage>): A
     const event = EventMessageSchema.safeParse(raw);
     if (event.success && isEventName(event.data.name)) emit(event.data.name, event.data.payload);
   });
-  const offClose = transport.onClose(() => dispose(apiError('BACKEND_UNAVAILABLE', 'The backend connection closed.')));
+  const offClose = transport.onClose(() =>
+    dispose(apiError('BACKEND_UNAVAILABLE', 'The backend connection closed.')),
+  );
 
-  function dispose(error: ApiError = apiError('BACKEND_UNAVAILABLE', 'The backend connection closed.')): void {
+  function dispose(
+    error: ApiError = apiError('BACKEND_UNAVAILABLE', 'The backend connection closed.'),
+  ): void {
     if (disposed) return;
     disposed = true;
     offMessage();
@@ -98,7 +110,10 @@ export function createApiClient(transport: Transport<unknown, ClientMessage>): A
         resolve(r as Result<ResultOf<M>>);
       });
       if (options.timeoutMs !== undefined) {
-        timer = setTimeout(() => abort(apiError('TIMEOUT', `'${method}' got no reply in ${options.timeoutMs} ms.`)), options.timeoutMs);
+        timer = setTimeout(
+          () => abort(apiError('TIMEOUT', `'${method}' got no reply in ${options.timeoutMs} ms.`)),
+          options.timeoutMs,
+        );
       }
       try {
         transport.send({ kind: 'request', id, method, params });

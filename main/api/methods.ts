@@ -41,7 +41,10 @@ export type Health = z.infer<typeof HealthSchema>;
 export const PingParamsSchema = z
   .object({
     /** Echoed back; lets a caller measure a round trip with a payload of a given size. */
-    payload: z.string().max(64 * 1024).optional(),
+    payload: z
+      .string()
+      .max(64 * 1024)
+      .optional(),
     /** Hold the reply this long (max 60 s); used to measure and to exercise cancellation. */
     delayMs: z.number().int().min(0).max(60_000).optional(),
   })

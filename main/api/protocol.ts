@@ -35,7 +35,12 @@ export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
 export const ResponseMessageSchema = z.union([
   z.object({ kind: z.literal('response'), id: RequestId, ok: z.literal(true), result: z.unknown() }),
-  z.object({ kind: z.literal('response'), id: RequestId.nullable(), ok: z.literal(false), error: ApiErrorSchema }),
+  z.object({
+    kind: z.literal('response'),
+    id: RequestId.nullable(),
+    ok: z.literal(false),
+    error: ApiErrorSchema,
+  }),
 ]);
 export type ResponseMessage = z.infer<typeof ResponseMessageSchema>;
 

@@ -41,7 +41,8 @@ async function main(): Promise<void> {
   if (parentPort) {
     parentPort.on('message', (event) => {
       const data = event.data as { type?: string } | null;
-      if (data?.type === 'connect' && event.ports[0]) backend.server.connect(messagePortMainTransport(event.ports[0]));
+      if (data?.type === 'connect' && event.ports[0])
+        backend.server.connect(messagePortMainTransport(event.ports[0]));
       else if (data?.type === 'shutdown') void stop(0);
     });
   } else if (process.send) {

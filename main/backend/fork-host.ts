@@ -37,7 +37,10 @@ export async function forkBackend(options: ForkOptions): Promise<HostedBackend> 
       rejectReady(new Error(`backend did not start within ${options.readyTimeoutMs ?? 20_000} ms`));
     }, options.readyTimeoutMs ?? 20_000);
     const onMessage = (message: unknown) => {
-      if ((message as { kind?: string; op?: string })?.kind === 'host' && (message as { op?: string }).op === 'ready') {
+      if (
+        (message as { kind?: string; op?: string })?.kind === 'host' &&
+        (message as { op?: string }).op === 'ready'
+      ) {
         clearTimeout(timer);
         child.off('message', onMessage);
         resolveReady();

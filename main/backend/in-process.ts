@@ -1,4 +1,10 @@
-import { createApiClient, createMemoryPair, type ApiClient, type ClientMessage, type ServerMessage } from '../api';
+import {
+  createApiClient,
+  createMemoryPair,
+  type ApiClient,
+  type ClientMessage,
+  type ServerMessage,
+} from '../api';
 import { createBackend, type BackendOptions } from './service';
 
 export interface InProcessBackend {

@@ -80,12 +80,18 @@ export function createBackendServer(handlers: Handlers, options: ServerOptions =
       if (size > maxBytes) {
         const id = peekId(raw);
         log(`rejected a ${size}-byte message`);
-        reject(id, apiError('PAYLOAD_TOO_LARGE', `Message of ${size} bytes exceeds the ${maxBytes}-byte limit.`));
+        reject(
+          id,
+          apiError('PAYLOAD_TOO_LARGE', `Message of ${size} bytes exceeds the ${maxBytes}-byte limit.`),
+        );
         return;
       }
       const parsed = ClientMessageSchema.safeParse(raw);
       if (!parsed.success) {
-        reject(peekId(raw), apiError('MALFORMED_MESSAGE', 'Not a valid protocol message.', summarize(parsed.error)));
+        reject(
+          peekId(raw),
+          apiError('MALFORMED_MESSAGE', 'Not a valid protocol message.', summarize(parsed.error)),
+        );
         return;
       }
       const message = parsed.data;
@@ -119,7 +125,12 @@ export function createBackendServer(handlers: Handlers, options: ServerOptions =
         controllers.delete(id);
         controllersInFlight.delete(controller);
         inFlight--;
-        safeSend(link, reply.ok ? { kind: 'response', id, ok: true, result: reply.value } : { kind: 'response', id, ok: false, error: reply.error });
+        safeSend(
+          link,
+          reply.ok
+            ? { kind: 'response', id, ok: true, result: reply.value }
+            : { kind: 'response', id, ok: false, error: reply.error },
+        );
       });
       running.add(task);
       void task.finally(() => running.delete(task));
@@ -138,7 +149,10 @@ export function createBackendServer(handlers: Handlers, options: ServerOptions =
     params: unknown,
     signal: AbortSignal,
   ): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiError }> {
-    const cancelled = () => ({ ok: false as const, error: apiError('CANCELLED', `'${method}' was cancelled.`) });
+    const cancelled = () => ({
+      ok: false as const,
+      error: apiError('CANCELLED', `'${method}' was cancelled.`),
+    });
     try {
       const handler = handlers[method] as (p: unknown, c: CallContext) => unknown;
       const value = await handler(params, { signal });
@@ -194,7 +208,9 @@ function peekId(raw: unknown): number | null {
 }
 
 function summarize(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }) {
-  return error.issues.slice(0, 10).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  return error.issues
+    .slice(0, 10)
+    .map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 }
 
 function errorMessage(error: unknown): string {

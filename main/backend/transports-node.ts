@@ -44,7 +44,9 @@ export interface MessagePortMainLike {
   close(): void;
 }
 
-export function messagePortMainTransport<In = unknown, Out = unknown>(port: MessagePortMainLike): Transport<In, Out> {
+export function messagePortMainTransport<In = unknown, Out = unknown>(
+  port: MessagePortMainLike,
+): Transport<In, Out> {
   const messages = new Listeners<In>();
   const closes = new Listeners<void>();
   const onMessage = (event: { data: unknown }) => messages.emit(event.data as In);

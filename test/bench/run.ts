@@ -29,12 +29,16 @@ export interface BenchReport {
 const benchDir = resolve(__dirname);
 
 async function main(): Promise<void> {
-  const available = (await readdir(benchDir)).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace(/\.bench\.ts$/, ''));
+  const available = (await readdir(benchDir))
+    .filter((f) => f.endsWith('.bench.ts'))
+    .map((f) => f.replace(/\.bench\.ts$/, ''));
   const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const suites = asked.length ? asked : available;
   const unknown = suites.filter((s) => !available.includes(s));
   if (unknown.length) {
-    console.error(`Unknown bench suite(s): ${unknown.join(', ')}. Available: ${available.join(', ') || '(none)'}`);
+    console.error(
+      `Unknown bench suite(s): ${unknown.join(', ')}. Available: ${available.join(', ') || '(none)'}`,
+    );
     process.exit(2);
   }
   const outDir = resolve(benchDir, '..', '..', 'bench-results');
@@ -46,16 +50,24 @@ async function main(): Promise<void> {
     };
     const started = new Date();
     const report = await mod.run();
-    for (const [key, value] of Object.entries(report.figures)) console.log(`${key.padEnd(48)} ${format(value)}`);
+    for (const [key, value] of Object.entries(report.figures))
+      console.log(`${key.padEnd(48)} ${format(value)}`);
     for (const b of report.budgets ?? []) {
       const pass = b.kind === 'max' ? b.value <= b.limit : b.value >= b.limit;
-      console.log(`budget ${pass ? 'PASS' : 'FAIL'}: ${b.name} = ${format(b.value)} ${b.unit} (${b.kind === 'max' ? '<=' : '>='} ${b.limit})`);
+      console.log(
+        `budget ${pass ? 'PASS' : 'FAIL'}: ${b.name} = ${format(b.value)} ${b.unit} (${b.kind === 'max' ? '<=' : '>='} ${b.limit})`,
+      );
     }
     for (const note of report.notes ?? []) console.log(`note: ${note}`);
     const record = {
       suite,
       startedAt: started.toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemBytes: os.totalmem(), node: process.version },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        totalMemBytes: os.totalmem(),
+        node: process.version,
+      },
       ...report,
     };
     const stamp = started.toISOString().replace(/[:.]/g, '-');

@@ -34,7 +34,10 @@ describe('api client', () => {
     const pending = api.invoke('settings.get', {});
     client.close();
     expect(await pending).toMatchObject({ ok: false, error: { code: 'BACKEND_UNAVAILABLE' } });
-    expect(await api.invoke('settings.get', {})).toMatchObject({ ok: false, error: { code: 'BACKEND_UNAVAILABLE' } });
+    expect(await api.invoke('settings.get', {})).toMatchObject({
+      ok: false,
+      error: { code: 'BACKEND_UNAVAILABLE' },
+    });
     expect(api.pendingCount).toBe(0);
   });
 

@@ -8,7 +8,10 @@ describe('settings schemas', () => {
   });
 
   it('the full schema fills every missing field with its default and drops unknown keys', () => {
-    expect(SettingsSchema.parse({ theme: 'dark', fromTheFuture: 1 })).toEqual({ ...DEFAULT_SETTINGS, theme: 'dark' });
+    expect(SettingsSchema.parse({ theme: 'dark', fromTheFuture: 1 })).toEqual({
+      ...DEFAULT_SETTINGS,
+      theme: 'dark',
+    });
   });
 
   it('patch fields are validated like the full schema', () => {

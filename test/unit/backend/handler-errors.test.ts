@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ApiException, createApiClient, createMemoryPair, type ClientMessage, type ServerMessage } from '../../../main/api';
+import {
+  ApiException,
+  createApiClient,
+  createMemoryPair,
+  type ClientMessage,
+  type ServerMessage,
+} from '../../../main/api';
 import { createBackendServer, type Handlers } from '../../../main/backend/server';
 
 function serverWith(overrides: Partial<Handlers>) {

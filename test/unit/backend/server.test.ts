@@ -27,7 +27,11 @@ function rawLink(backend: Backend) {
     }
     throw new Error('no response');
   };
-  return { send: (m: unknown) => client.send(m), nextResponse, client: client as Transport<unknown, unknown> };
+  return {
+    send: (m: unknown) => client.send(m),
+    nextResponse,
+    client: client as Transport<unknown, unknown>,
+  };
 }
 
 describe('backend server', () => {
@@ -47,7 +51,11 @@ describe('backend server', () => {
     const link = rawLink(backend);
     link.send({ kind: 'request', id: 1, method: 'app.info', params: {} });
     const reply = await link.nextResponse();
-    expect(reply).toMatchObject({ id: 1, ok: true, result: { name: 'Verbatim', version: '1.2.3', host: 'in-process' } });
+    expect(reply).toMatchObject({
+      id: 1,
+      ok: true,
+      result: { name: 'Verbatim', version: '1.2.3', host: 'in-process' },
+    });
   });
 
   it.each([
@@ -72,7 +80,11 @@ describe('backend server', () => {
   it('echoes the id of a malformed request when it can read one', async () => {
     const link = rawLink(backend);
     link.send({ kind: 'request', id: 7, method: 42 });
-    expect(await link.nextResponse()).toMatchObject({ id: 7, ok: false, error: { code: 'MALFORMED_MESSAGE' } });
+    expect(await link.nextResponse()).toMatchObject({
+      id: 7,
+      ok: false,
+      error: { code: 'MALFORMED_MESSAGE' },
+    });
   });
 
   it('rejects an unknown method with UNKNOWN_METHOD', async () => {
@@ -107,8 +119,17 @@ describe('backend server', () => {
 
   it('rejects an oversized message with PAYLOAD_TOO_LARGE and keeps serving', async () => {
     const link = rawLink(backend);
-    link.send({ kind: 'request', id: 11, method: 'backend.ping', params: { payload: 'x'.repeat(MAX_MESSAGE_BYTES + 10) } });
-    expect(await link.nextResponse()).toMatchObject({ id: 11, ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+    link.send({
+      kind: 'request',
+      id: 11,
+      method: 'backend.ping',
+      params: { payload: 'x'.repeat(MAX_MESSAGE_BYTES + 10) },
+    });
+    expect(await link.nextResponse()).toMatchObject({
+      id: 11,
+      ok: false,
+      error: { code: 'PAYLOAD_TOO_LARGE' },
+    });
     link.send({ kind: 'request', id: 12, method: 'backend.ping', params: { payload: 'small' } });
     expect(await link.nextResponse()).toMatchObject({ id: 12, ok: true, result: { payload: 'small' } });
   });
@@ -117,7 +138,11 @@ describe('backend server', () => {
     const link = rawLink(backend);
     link.send({ kind: 'request', id: 5, method: 'backend.ping', params: { delayMs: 200 } });
     link.send({ kind: 'request', id: 5, method: 'backend.ping', params: {} });
-    expect(await link.nextResponse()).toMatchObject({ id: 5, ok: false, error: { code: 'MALFORMED_MESSAGE' } });
+    expect(await link.nextResponse()).toMatchObject({
+      id: 5,
+      ok: false,
+      error: { code: 'MALFORMED_MESSAGE' },
+    });
     expect(await link.nextResponse()).toMatchObject({ id: 5, ok: true });
   });
 
