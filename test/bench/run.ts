@@ -3,7 +3,7 @@
  * bench-results/<suite>-<timestamp>.json (and bench-results/<suite>-latest.json).
  * Benchmarks are not tests: they measure (ratios to real time, percentiles, memory) and report
  * budgets as pass/fail lines, but never fail the test command. A suite is a module
- * test/bench/<suite>.bench.ts exporting `run(): Promise<BenchReport>`.
+ * test/bench/<suite>.bench.ts exporting `run(): Promise<BenchReport>`; GROUPS name sets of suites.
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -28,12 +28,17 @@ export interface BenchReport {
 
 const benchDir = resolve(__dirname);
 
+/** Names that run several suites, e.g. the issue's `npm run bench -- dsp`. */
+const GROUPS: Record<string, string[]> = {
+  dsp: ['features', 'vad', 'aec'],
+};
+
 async function main(): Promise<void> {
   const available = (await readdir(benchDir))
     .filter((f) => f.endsWith('.bench.ts'))
     .map((f) => f.replace(/\.bench\.ts$/, ''));
   const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-  const suites = asked.length ? asked : available;
+  const suites = asked.length ? [...new Set(asked.flatMap((name) => GROUPS[name] ?? [name]))] : available;
   const unknown = suites.filter((s) => !available.includes(s));
   if (unknown.length) {
     console.error(
