@@ -17,6 +17,8 @@ export default defineConfig({
         input: {
           index: resolve(import.meta.dirname, 'main/app/main.ts'),
           backend: resolve(import.meta.dirname, 'main/backend/entry.ts'),
+          // The headless CLI shares the backend code; `verbatim` (main/cli/verbatim.cjs) runs this bundle.
+          cli: resolve(import.meta.dirname, 'main/cli/index.ts'),
         },
       },
     },

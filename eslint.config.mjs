@@ -136,6 +136,8 @@ export default defineConfig(
         Buffer: 'readonly',
         URL: 'readonly',
         __dirname: 'readonly',
+        require: 'readonly',
+        module: 'writable',
         setTimeout: 'readonly',
         clearTimeout: 'readonly',
       },

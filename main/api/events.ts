@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { archiveEvents } from './archive';
 import { SettingsSchema } from './settings';
 
 /**
@@ -14,6 +15,7 @@ export const events = {
     /** How many times the backend has been restarted by its host since the app started. */
     restarts: z.number().int().min(0),
   }),
+  ...archiveEvents,
 } as const;
 
 export type Events = typeof events;

@@ -1,6 +1,7 @@
 // The contract between the renderer and the backend. The renderer may import only from here.
 export * from './errors';
 export * from './settings';
+export * from './archive';
 export * from './methods';
 export * from './events';
 export * from './protocol';

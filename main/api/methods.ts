@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { archiveMethods } from './archive';
 import { SettingsPatchSchema, SettingsSchema } from './settings';
 
 /**
@@ -58,6 +59,7 @@ export const methods = {
   'settings.get': { params: NoParams, result: SettingsSchema },
   /** Applies a partial update and returns the full settings as stored. */
   'settings.set': { params: SettingsPatchSchema, result: SettingsSchema },
+  ...archiveMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -19,3 +19,8 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
         : (env.XDG_CONFIG_HOME ?? join(home, '.config'));
   return join(appData, 'Verbatim', 'data');
 }
+
+/** User-installed models live inside the data folder, one folder per model id (main/models/resolve.ts). */
+export function modelsDirFor(dataDir: string): string {
+  return join(dataDir, 'models');
+}

@@ -1,4 +1,5 @@
 import type { AppInfo } from '../api';
+import { archiveHandlers, openArchive } from './handlers/archive';
 import { createBackendServer, type BackendServer, type Handlers } from './server';
 import { openSettingsStore } from './settings-store';
 
@@ -22,6 +23,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const { mkdir } = await import('node:fs/promises');
   await mkdir(options.dataDir, { recursive: true });
   const settings = await openSettingsStore(options.dataDir);
+  const archive = openArchive(options.dataDir);
   const startedAt = Date.now();
 
   const handlers: Handlers = {
@@ -40,7 +42,13 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     }),
     'backend.health': () => {
       const memory = process.memoryUsage();
-      const problems = [...settings.problems];
+      const integrity = archive.startup.integrity;
+      const problems = [
+        ...settings.problems,
+        ...(integrity && !integrity.ok
+          ? [`The archive failed its integrity check: ${integrity.problems.join('; ')}`]
+          : []),
+      ];
       return {
         status: problems.length === 0 ? 'ok' : 'degraded',
         pid: process.pid,
@@ -64,10 +72,20 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       server.emit('settings.changed', next);
       return next;
     },
+    ...archiveHandlers(archive, {
+      confidenceThreshold: () => settings.get().confidenceThreshold,
+      onChange: (change) => server.emit('archive.changed', change),
+    }),
   };
 
   const server = createBackendServer(handlers, options.log ? { log: options.log } : {});
-  return { server, shutdown: () => server.shutdown() };
+  return {
+    server,
+    async shutdown() {
+      await server.shutdown();
+      archive.close();
+    },
+  };
 }
 
 /** Resolves after `ms`, or early when the signal aborts (the server then replies CANCELLED). */
