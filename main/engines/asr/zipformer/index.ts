@@ -1,0 +1,6 @@
+export * from './layout';
+export * from './search';
+export * from './hotwords';
+export * from './words';
+export * from './model';
+export * from './recognizer';
