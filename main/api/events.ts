@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { archiveEvents } from './archive';
+import { modelEvents } from './models';
 import { SettingsSchema } from './settings';
 
 /**
@@ -16,6 +17,7 @@ export const events = {
     restarts: z.number().int().min(0),
   }),
   ...archiveEvents,
+  ...modelEvents,
 } as const;
 
 export type Events = typeof events;

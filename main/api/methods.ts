@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { archiveMethods } from './archive';
+import { modelMethods } from './models';
 import { SettingsPatchSchema, SettingsSchema } from './settings';
 
 /**
@@ -60,6 +61,7 @@ export const methods = {
   /** Applies a partial update and returns the full settings as stored. */
   'settings.set': { params: SettingsPatchSchema, result: SettingsSchema },
   ...archiveMethods,
+  ...modelMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -74,10 +74,11 @@ export interface LostInfo {
 
 export function buildBackendEnv(
   base: Record<string, string | undefined>,
-  config: { dataDir: string; appVersion: string; electronVersion: string },
+  config: { dataDir: string; appVersion: string; electronVersion: string; bundledModelsDir?: string | null },
 ): Record<string, string | undefined> {
   return {
     ...base,
+    VERBATIM_BUNDLED_MODELS_DIR: config.bundledModelsDir ?? undefined,
     VERBATIM_DATA_DIR: config.dataDir,
     VERBATIM_APP_VERSION: config.appVersion,
     VERBATIM_ELECTRON_VERSION: config.electronVersion,

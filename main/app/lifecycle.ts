@@ -48,6 +48,7 @@ export function startVerbatim(options: StartOptions): void {
       dataDir: join(app.getPath('userData'), 'data'),
       appVersion: app.getVersion(),
       electronVersion: process.versions.electron ?? '',
+      bundledModelsDir: bundledModelsDir(app.isPackaged),
     }),
     fork: (modulePath, args, forkOptions) => utilityProcess.fork(modulePath, args, forkOptions),
     createChannel: () => new MessageChannelMain(),
@@ -102,4 +103,10 @@ export function startVerbatim(options: StartOptions): void {
       .catch((error: unknown) => log('backend stop failed', error))
       .finally(() => app.quit());
   });
+}
+
+/** electron-builder's extraResources put bundled models in <resources>/models (electron-builder.yml). */
+function bundledModelsDir(isPackaged: boolean): string | null {
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  return isPackaged && resources ? join(resources, 'models') : null;
 }

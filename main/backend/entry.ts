@@ -4,7 +4,8 @@
  *    one per renderer connection, with `{ type: 'connect' }`;
  *  - under child_process.fork (tests, CLI, dev bridge): one connection over the IPC channel.
  * Configuration comes from the environment so both hosts pass it the same way:
- *   VERBATIM_DATA_DIR (required), VERBATIM_APP_VERSION, VERBATIM_ELECTRON_VERSION.
+ *   VERBATIM_DATA_DIR (required), VERBATIM_APP_VERSION, VERBATIM_ELECTRON_VERSION,
+ *   VERBATIM_BUNDLED_MODELS_DIR (the installer's models folder, when packaged).
  * It never imports 'electron'; the utility process API is reached through `process.parentPort`.
  */
 import { createBackend } from './service';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     host: parentPort ? 'utility-process' : 'fork',
     appVersion: process.env.VERBATIM_APP_VERSION ?? '0.0.0',
     electronVersion: process.env.VERBATIM_ELECTRON_VERSION ?? null,
+    bundledModelsDir: process.env.VERBATIM_BUNDLED_MODELS_DIR ?? null,
   });
 
   let stopping = false;

@@ -1,5 +1,8 @@
 import type { AppInfo } from '../api';
+import type { ModelsContext } from '../models/commands';
 import { archiveHandlers, openArchive } from './handlers/archive';
+import { modelHandlers } from './handlers/models';
+import { modelsDirFor } from './data-dir';
 import { createBackendServer, type BackendServer, type Handlers } from './server';
 import { openSettingsStore } from './settings-store';
 
@@ -11,6 +14,10 @@ export interface BackendOptions {
   /** Electron's version when hosted by Electron, else null. */
   electronVersion?: string | null;
   log?: (message: string, detail?: unknown) => void;
+  /** Installer resources' models folder (`<resources>/models`); null in a checkout without bundled models. */
+  bundledModelsDir?: string | null;
+  /** Full model-manager context (tests: a loopback download server, a custom manifest). */
+  models?: ModelsContext;
 }
 
 export interface Backend {
@@ -76,6 +83,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       confidenceThreshold: () => settings.get().confidenceThreshold,
       onChange: (change) => server.emit('archive.changed', change),
     }),
+    ...modelHandlers(
+      options.models ?? {
+        locations: { userDir: modelsDirFor(options.dataDir), bundledDir: options.bundledModelsDir ?? null },
+      },
+      {
+        progress: (p) => server.emit('models.progress', p),
+        changed: (ids) => server.emit('models.changed', { ids }),
+      },
+    ),
   };
 
   const server = createBackendServer(handlers, options.log ? { log: options.log } : {});
