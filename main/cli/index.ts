@@ -8,7 +8,9 @@ import { startInProcessBackend } from '../backend/in-process';
 import { defaultDataDir } from '../backend/data-dir';
 import type { CliContext } from './context';
 import { exportCommand, importCommand, meetingsCommand, searchCommand } from './commands/archive';
+import { backupCommand, restoreCommand } from './commands/backup';
 import { modelsCommand } from './commands/models';
+import { StoreError } from '../store';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 
 const HELP = `verbatim — offline meeting transcriber (command line)
@@ -22,6 +24,9 @@ Commands:
                                      speaker:name, emotion:angry, before:/after:YYYY-MM-DD, lowconf
   export <meeting-id> --format md|srt|vtt|json|txt [--out DIR] [--stdout] [--overwrite]
   meetings [--limit N]               list meetings, newest first
+  backup <file> [--overwrite]        copy the whole archive into one file (safe while the app runs)
+  restore <file>                     replace the archive with a backup (close the app first; the
+                                     current archive is kept beside it)
   models list | fetch <id|pack> | verify [id...]
                                      model catalogue; only 'fetch' uses the network
 
@@ -67,13 +72,26 @@ export async function runCli(
     io.err('--limit must be a whole number from 1 to 200');
     return EXIT.USAGE;
   }
-  const known = ['import', 'search', 'export', 'meetings', 'models'];
+  const known = ['import', 'search', 'export', 'meetings', 'models', 'backup', 'restore'];
   if (!known.includes(command)) {
     io.err(`unknown command '${command}'\n\n${HELP}`);
     return EXIT.USAGE;
   }
 
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  // Backup and restore work on the archive file itself, without a backend holding it open.
+  if (command === 'backup' || command === 'restore') {
+    try {
+      return command === 'backup'
+        ? await backupCommand({ ...io, dataDir }, args[0], { overwrite: values.overwrite ?? false })
+        : await restoreCommand({ ...io, dataDir }, args[0]);
+    } catch (error) {
+      io.err(
+        error instanceof CliError || error instanceof StoreError ? error.message : `error: ${String(error)}`,
+      );
+      return error instanceof CliError ? error.exitCode : EXIT.FAILED;
+    }
+  }
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);

@@ -106,3 +106,35 @@ describe('verbatim CLI', () => {
     expect(result.stderr).toContain("unknown command 'nonsense'");
   });
 });
+
+describe('verbatim backup / restore', () => {
+  it('backs up the archive and restores it, keeping the replaced one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'verbatim-backup-'));
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTty: false };
+    const data = ['--data-dir', join(dir, 'data')];
+    try {
+      await writeFile(join(dir, 'one.vtt'), VTT);
+      expect(await runCli([...data, 'import', join(dir, 'one.vtt')], io)).toBe(EXIT.OK);
+      const backup = join(dir, 'backup.sqlite');
+      expect(await runCli([...data, 'backup', backup], io)).toBe(EXIT.OK);
+      expect(await runCli([...data, 'backup', backup], io)).toBe(EXIT.FAILED); // never overwrites silently
+
+      await writeFile(join(dir, 'two.vtt'), VTT.replace(/budget/g, 'hiring'));
+      expect(await runCli([...data, 'import', join(dir, 'two.vtt')], io)).toBe(EXIT.OK);
+      out.length = 0;
+      expect(await runCli([...data, 'restore', backup], io)).toBe(EXIT.OK);
+      expect(out.join('\n')).toMatch(/restored 1 meetings/);
+      expect(out.join('\n')).toMatch(/previous archive was kept/);
+
+      out.length = 0;
+      expect(await runCli([...data, 'search', 'hiring'], io)).toBe(EXIT.OK);
+      expect(out).toEqual([]);
+      expect(await runCli([...data, 'restore', join(dir, 'one.vtt')], io)).toBe(EXIT.FAILED);
+      expect(err.at(-1)).toMatch(/not a Verbatim archive|not a database|file is not/i);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
