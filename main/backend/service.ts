@@ -80,6 +80,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       return next;
     },
     ...archiveHandlers(archive, {
+      dataDir: options.dataDir,
       confidenceThreshold: () => settings.get().confidenceThreshold,
       onChange: (change) => server.emit('archive.changed', change),
     }),

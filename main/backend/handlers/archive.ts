@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ApiException, type ErrorCode, type ImportResult, type MethodName } from '../../api';
 import { EXPORT_EXTENSIONS, exportMeeting, suggestFileName, type ExportFormat } from '../../store/export';
 import { detectFormat, parseTranscript, writeTranscript } from '../../store/import';
@@ -35,7 +36,7 @@ export function openArchive(dataDir: string): Store {
  */
 export function archiveHandlers(
   store: Store,
-  deps: { confidenceThreshold: () => number; onChange: (change: ArchiveChange) => void },
+  deps: { dataDir: string; confidenceThreshold: () => number; onChange: (change: ArchiveChange) => void },
 ): ArchiveHandlers {
   const changed = (reason: ArchiveChange['reason'], meetingIds: number[]) =>
     deps.onChange({ reason, meetingIds });
@@ -56,12 +57,16 @@ export function archiveHandlers(
       changed('updated', [meetingId]);
       return meeting;
     }),
-    'meetings.delete': guard(({ meetingId }) => {
-      if (!store.meetings.delete(meetingId))
-        throw new ApiException('NOT_FOUND', `Meeting ${meetingId} does not exist.`);
+    'meetings.delete': async ({ meetingId }) => {
+      const deleted = guard(() => store.meetings.delete(meetingId))(undefined);
+      if (!deleted) throw new ApiException('NOT_FOUND', `Meeting ${meetingId} does not exist.`);
       changed('deleted', [meetingId]);
+      // The recording goes with the meeting, but only ever a folder inside our data folder.
+      if (deleted.audioDir && isInside(deps.dataDir, deleted.audioDir)) {
+        await rm(deleted.audioDir, { recursive: true, force: true }).catch(() => undefined);
+      }
       return { meetingId };
-    }),
+    },
     'speakers.rename': guard(({ speakerId, displayName }) => {
       const speaker = store.speakers.rename(speakerId, displayName);
       changed('updated', [speaker.meetingId]);
@@ -162,4 +167,9 @@ function guard<P, R>(fn: (params: P) => R): (params: P) => R {
       throw error;
     }
   };
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(resolve(root), resolve(path));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }

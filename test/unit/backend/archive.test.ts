@@ -140,3 +140,32 @@ describe('archive through the contract', () => {
     });
   });
 });
+
+describe('deleting a meeting', () => {
+  it('removes its recording folder inside the data folder, and never one outside it', async () => {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    const { existsSync } = await import('node:fs');
+    const { openArchive } = await import('../../../main/backend/handlers/archive');
+    const dir = await mkdtemp(join(tmpdir(), 'verbatim-del-'));
+    const outside = await mkdtemp(join(tmpdir(), 'verbatim-outside-'));
+    const inside = join(dir, 'recordings', 'm1');
+    await mkdir(inside, { recursive: true });
+    await writeFile(join(inside, 'mic.wav'), 'x');
+    await writeFile(join(outside, 'keep.txt'), 'x');
+    const store = openArchive(dir);
+    const a = store.meetings.create({ title: 'a', audioDir: inside });
+    const b = store.meetings.create({ title: 'b', audioDir: outside });
+    store.close();
+    const backend = await startInProcessBackend({ dataDir: dir });
+    try {
+      expect((await backend.client.invoke('meetings.delete', { meetingId: a.id })).ok).toBe(true);
+      expect((await backend.client.invoke('meetings.delete', { meetingId: b.id })).ok).toBe(true);
+      expect(existsSync(inside)).toBe(false);
+      expect(existsSync(join(outside, 'keep.txt'))).toBe(true);
+    } finally {
+      await backend.shutdown();
+      await rm(dir, { recursive: true, force: true });
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+});
