@@ -9,9 +9,10 @@ import { Nav } from './components/Nav';
 import { StatusBar } from './components/StatusBar';
 import { ArchivePage } from './pages/ArchivePage';
 import { LivePage } from './pages/LivePage';
+import { MeetingPage } from './pages/MeetingPage';
 import { ReviewPage } from './pages/ReviewPage';
 import { SettingsPage } from './pages/SettingsPage';
-import { useHashRoute, type Route } from './routes';
+import { useHashRoute, type MeetingLocation, type Route } from './routes';
 
 /** The window's root. `api` is window.verbatim (see main.tsx); undefined when the preload did not run. */
 export function App({ api }: { api: VerbatimApi | undefined }) {
@@ -30,7 +31,7 @@ export function App({ api }: { api: VerbatimApi | undefined }) {
 function Shell() {
   useAppearance();
   // Focus moves to the new page's heading only after the user navigates, not on start-up.
-  const { route, navigated } = useHashRoute();
+  const { route, meeting, navigated } = useHashRoute();
 
   return (
     <div className="app">
@@ -43,8 +44,15 @@ function Shell() {
       </aside>
       <main id="main" className="content" tabIndex={-1}>
         <ConnectionBanner />
-        <div className="page" key={route}>
-          <CurrentPage route={route} focusOnMount={navigated} />
+        <div
+          className={meeting ? 'page page-wide' : 'page'}
+          key={meeting ? `meeting-${meeting.meetingId}` : route}
+        >
+          {meeting ? (
+            <MeetingView location={meeting} focusOnMount={navigated} />
+          ) : (
+            <CurrentPage route={route} focusOnMount={navigated} />
+          )}
         </div>
       </main>
       <StatusBar />
@@ -63,6 +71,11 @@ function CurrentPage({ route, focusOnMount }: { route: Route; focusOnMount: bool
     case 'settings':
       return <SettingsPage focusOnMount={focusOnMount} />;
   }
+}
+
+/** A new ?t= for the open meeting jumps within it; only another meeting remounts the page. */
+function MeetingView({ location, focusOnMount }: { location: MeetingLocation; focusOnMount: boolean }) {
+  return <MeetingPage meetingId={location.meetingId} atMs={location.atMs} focusOnMount={focusOnMount} />;
 }
 
 /** The skip link must not change the hash: the hash is the route. */

@@ -27,19 +27,46 @@ export function parseRoute(hash: string): Route {
   return (ROUTES as readonly string[]).includes(name) ? (name as Route) : DEFAULT_ROUTE;
 }
 
+/**
+ * One meeting, opened from the archive: #/meeting/12 or #/meeting/12?t=83000 (ms from its start, the
+ * moment a search result points at). Not a nav page: the Archive link stays current while it is shown.
+ */
+export interface MeetingLocation {
+  meetingId: number;
+  atMs: number | null;
+}
+
+export function meetingHref(meetingId: number, atMs: number | null = null): string {
+  return atMs === null
+    ? `#/meeting/${meetingId}`
+    : `#/meeting/${meetingId}?t=${Math.max(0, Math.round(atMs))}`;
+}
+
+export function parseMeetingLocation(hash: string): MeetingLocation | null {
+  const match = /^#\/?meeting\/([1-9]\d{0,14})(?:\?(.*))?$/u.exec(hash);
+  if (!match) return null;
+  const t = new URLSearchParams(match[2] ?? '').get('t');
+  const atMs = t !== null && /^\d{1,12}$/u.test(t) ? Number(t) : null;
+  return { meetingId: Number(match[1]), atMs };
+}
+
 export interface RouteState {
   route: Route;
+  /** Set when the hash names a meeting; `route` is then 'archive' (the section it belongs to). */
+  meeting: MeetingLocation | null;
   /** True once the user has moved to another page (not for the page the window opened on). */
   navigated: boolean;
 }
 
+function readLocation(navigated: boolean): RouteState {
+  const meeting = parseMeetingLocation(window.location.hash);
+  return { route: meeting ? 'archive' : parseRoute(window.location.hash), meeting, navigated };
+}
+
 export function useHashRoute(): RouteState {
-  const [state, setState] = useState<RouteState>(() => ({
-    route: parseRoute(window.location.hash),
-    navigated: false,
-  }));
+  const [state, setState] = useState<RouteState>(() => readLocation(false));
   useEffect(() => {
-    const onHashChange = () => setState({ route: parseRoute(window.location.hash), navigated: true });
+    const onHashChange = () => setState(readLocation(true));
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
   }, []);

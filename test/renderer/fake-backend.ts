@@ -8,6 +8,7 @@ import {
   ApiException,
   createApiClient,
   createMemoryPair,
+  methods,
   SettingsSchema,
   type ApiClient,
   type ApiError,
@@ -19,10 +20,13 @@ import {
   type SettingsPatch,
 } from '../../main/api';
 import { createBackendServer, type BackendServer, type Handlers } from '../../main/backend/server';
+import { createFakeArchive, type FakeArchive } from './fake-archive';
 
 export interface FakeBackend {
   api: ApiClient;
   server: BackendServer;
+  /** The in-memory archive (meetings, search, import, export). */
+  archive: FakeArchive;
   /** Settings as the fake store holds them now. */
   readonly stored: Settings;
   /** Params of every settings.set exactly as the renderer put them on the wire. */
@@ -54,8 +58,23 @@ export function startFakeBackend(initial: Partial<Settings> = {}, health: Partia
   let nextSetError: ApiError | null = null;
   let healthError: ApiError | null = null;
   const wire: ClientMessage[] = [];
+  const archive = createFakeArchive((reason, meetingIds) =>
+    server.emit('archive.changed', { reason, meetingIds }),
+  );
+
+  // Methods this fake does not model (recording, models...) answer UNKNOWN_METHOD, so a test that
+  // reaches one fails loudly, and a contract that grows does not break the fake's type.
+  const unmodelled = Object.fromEntries(
+    Object.keys(methods).map((name) => [
+      name,
+      () => {
+        throw new ApiException('UNKNOWN_METHOD', `The renderer test backend does not model '${name}'.`);
+      },
+    ]),
+  ) as unknown as Handlers;
 
   const handlers: Handlers = {
+    ...unmodelled,
     'app.info': () => TEST_INFO,
     'backend.health': () => {
       if (healthError) throw new ApiException(healthError.code, healthError.message);
@@ -86,6 +105,7 @@ export function startFakeBackend(initial: Partial<Settings> = {}, health: Partia
       server.emit('settings.changed', stored);
       return stored;
     },
+    ...archive.handlers,
   };
 
   const server = createBackendServer(handlers, { log: () => undefined });
@@ -97,6 +117,7 @@ export function startFakeBackend(initial: Partial<Settings> = {}, health: Partia
   return {
     api,
     server,
+    archive,
     get stored() {
       return stored;
     },

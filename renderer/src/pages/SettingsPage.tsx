@@ -7,6 +7,7 @@ import { Field } from '../components/Field';
 import { Page } from '../components/Page';
 import { useDraft } from '../components/useDraft';
 import { formatDuration, formatMegabytes } from '../format';
+import { ModelsSection } from '../settings/ModelsSection';
 
 const THEMES: Record<Settings['theme'], string> = { system: 'Same as system', light: 'Light', dark: 'Dark' };
 
@@ -52,6 +53,7 @@ export function SettingsPage({ focusOnMount }: { focusOnMount: boolean }) {
         </div>
       )}
       {settings.state === 'ok' && <SettingsForm settings={settings.value} />}
+      <ModelsSection />
       <AboutSection />
       <HealthSection />
     </Page>

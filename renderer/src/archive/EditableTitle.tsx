@@ -1,0 +1,118 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { ApiError } from '../../../main/api';
+import { describeError } from '../backend/remote';
+
+/**
+ * The page heading with an Edit button. Editing swaps in a text field: Enter saves, Escape (or
+ * leaving an unchanged field) cancels. Focus goes to the field, then back to the button.
+ */
+export function EditableTitle({
+  title,
+  focusOnMount,
+  save,
+}: {
+  title: string;
+  focusOnMount: boolean;
+  save: (title: string) => Promise<ApiError | null>;
+}) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const [draft, setDraft] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saving, setSaving] = useState(false);
+  const returnFocus = useRef(false);
+
+  useEffect(() => {
+    document.title = `${title} — Verbatim`;
+  }, [title]);
+  useEffect(() => {
+    if (focusOnMount) heading.current?.focus();
+  }, [focusOnMount]);
+  useEffect(() => {
+    if (draft !== null) input.current?.focus();
+    else if (returnFocus.current) {
+      returnFocus.current = false;
+      editButton.current?.focus();
+    }
+  }, [draft !== null]); // eslint-disable-line react-hooks/exhaustive-deps -- only on entering/leaving edit mode
+
+  const stop = () => {
+    returnFocus.current = true;
+    setDraft(null);
+    setError(null);
+  };
+
+  const commit = async () => {
+    if (draft === null) return;
+    const text = draft.trim();
+    if (text === '' || text === title) return stop();
+    setSaving(true);
+    const failure = await save(text);
+    setSaving(false);
+    if (failure) setError(failure);
+    else stop();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      void commit();
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      stop();
+    }
+  };
+
+  return (
+    <div className="title-row">
+      {draft === null ? (
+        <>
+          <h1 ref={heading} tabIndex={-1} className="page-title">
+            {title}
+          </h1>
+          <button
+            ref={editButton}
+            type="button"
+            className="button-quiet button-small"
+            onClick={() => setDraft(title)}
+          >
+            Edit title
+          </button>
+        </>
+      ) : (
+        <div className="field title-edit">
+          <label htmlFor="meeting-title">Meeting title</label>
+          <div className="field-row">
+            <input
+              ref={input}
+              id="meeting-title"
+              type="text"
+              value={draft}
+              maxLength={300}
+              disabled={saving}
+              onChange={(event) => setDraft(event.target.value)}
+              onKeyDown={onKeyDown}
+              aria-describedby="meeting-title-hint"
+              aria-invalid={error ? true : undefined}
+            />
+            <button type="button" onClick={() => void commit()} disabled={saving}>
+              Save
+            </button>
+            <button type="button" className="button-quiet" onClick={stop}>
+              Cancel
+            </button>
+          </div>
+          <p className="field-hint" id="meeting-title-hint">
+            Enter saves, Escape cancels.
+          </p>
+          {error && (
+            <p className="field-error" role="alert">
+              {describeError(error)}
+            </p>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
