@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { archiveEvents } from './archive';
 import { modelEvents } from './models';
+import { recordingEvents } from './recording';
 import { SettingsSchema } from './settings';
 
 /**
@@ -18,6 +19,7 @@ export const events = {
   }),
   ...archiveEvents,
   ...modelEvents,
+  ...recordingEvents,
 } as const;
 
 export type Events = typeof events;

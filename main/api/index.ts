@@ -3,6 +3,7 @@ export * from './errors';
 export * from './settings';
 export * from './archive';
 export * from './models';
+export * from './recording';
 export * from './methods';
 export * from './events';
 export * from './protocol';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { archiveMethods } from './archive';
 import { modelMethods } from './models';
+import { recordingMethods } from './recording';
 import { SettingsPatchSchema, SettingsSchema } from './settings';
 
 /**
@@ -62,6 +63,7 @@ export const methods = {
   'settings.set': { params: SettingsPatchSchema, result: SettingsSchema },
   ...archiveMethods,
   ...modelMethods,
+  ...recordingMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -2,6 +2,7 @@ import type { AppInfo } from '../api';
 import type { ModelsContext } from '../models/commands';
 import { archiveHandlers, openArchive } from './handlers/archive';
 import { modelHandlers } from './handlers/models';
+import { recordingService } from './handlers/recording';
 import { modelsDirFor } from './data-dir';
 import { createBackendServer, type BackendServer, type Handlers } from './server';
 import { openSettingsStore } from './settings-store';
@@ -32,6 +33,13 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const settings = await openSettingsStore(options.dataDir);
   const archive = openArchive(options.dataDir);
   const startedAt = Date.now();
+  const recording = recordingService({
+    store: archive,
+    dataDir: options.dataDir,
+    emitState: (p) => server.emit('recording.state', p),
+    emitLevel: (p) => server.emit('recording.level', p),
+    emitWarning: (p) => server.emit('recording.warning', p),
+  });
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -93,12 +101,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         changed: (ids) => server.emit('models.changed', { ids }),
       },
     ),
+    ...recording.handlers,
   };
 
   const server = createBackendServer(handlers, options.log ? { log: options.log } : {});
   return {
     server,
     async shutdown() {
+      await recording.shutdown();
       await server.shutdown();
       archive.close();
     },
