@@ -245,7 +245,8 @@ async function scan(
     domain: null,
     modelVersion: null,
     opsetImport: [],
-    metadata: {},
+    // No prototype: a key such as '__proto__' in a model file must stay an ordinary key.
+    metadata: Object.create(null) as Record<string, string>,
     hasGraph: false,
     bytesRead: 0,
   };

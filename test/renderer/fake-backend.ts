@@ -21,6 +21,7 @@ import {
 } from '../../main/api';
 import { createBackendServer, type BackendServer, type Handlers } from '../../main/backend/server';
 import { createFakeArchive, type FakeArchive } from './fake-archive';
+import { createFakeModels } from './fake-models';
 
 export interface FakeBackend {
   api: ApiClient;
@@ -73,8 +74,14 @@ export function startFakeBackend(initial: Partial<Settings> = {}, health: Partia
     ]),
   ) as unknown as Handlers;
 
+  const models = createFakeModels({
+    progress: (p) => server.emit('models.progress', p),
+    changed: (ids) => server.emit('models.changed', { ids }),
+  });
+
   const handlers: Handlers = {
     ...unmodelled,
+    ...models.handlers,
     'app.info': () => TEST_INFO,
     'backend.health': () => {
       if (healthError) throw new ApiException(healthError.code, healthError.message);
