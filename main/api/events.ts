@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { archiveEvents } from './archive';
 import { modelEvents } from './models';
 import { recordingEvents } from './recording';
+import { reviewEvents } from './review';
+import { transcribeEvents } from './transcribe';
+import { transcriptEvents } from './transcript';
+import { voiceEvents } from './voices';
 import { SettingsSchema } from './settings';
 
 /**
@@ -20,6 +24,10 @@ export const events = {
   ...archiveEvents,
   ...modelEvents,
   ...recordingEvents,
+  ...transcriptEvents,
+  ...transcribeEvents,
+  ...reviewEvents,
+  ...voiceEvents,
 } as const;
 
 export type Events = typeof events;

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { archiveMethods } from './archive';
 import { modelMethods } from './models';
 import { recordingMethods } from './recording';
+import { reviewMethods } from './review';
+import { transcribeMethods } from './transcribe';
+import { voiceMethods } from './voices';
 import { SettingsPatchSchema, SettingsSchema } from './settings';
 
 /**
@@ -64,6 +67,9 @@ export const methods = {
   ...archiveMethods,
   ...modelMethods,
   ...recordingMethods,
+  ...transcribeMethods,
+  ...reviewMethods,
+  ...voiceMethods,
 } as const;
 
 export type Methods = typeof methods;

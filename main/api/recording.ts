@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * Recording in the contract (issue 4): one session at a time, record-only for now (transcription comes
- * with the live pipeline). The capture side (the renderer's AudioWorklet today, native sources later)
+ * Recording in the contract (issues 4 and 8): one session at a time, either 'live' (the pipeline transcribes
+ * while it records; its events are in transcript.ts) or 'record-only' (capture now, transcribe later). The capture side (the renderer's AudioWorklet today, native sources later)
  * pushes 20 ms frames of 16 kHz mono audio in small batches; the backend writes them crash-safely, meters
  * them and reports gaps, silent sources and auto-stop as events.
  *
@@ -43,6 +43,9 @@ export const RecordingFrameSchema = z.object({
   samples: FrameSamplesSchema,
 });
 
+export const RecordingModeSchema = z.enum(['live', 'record-only']);
+export type RecordingMode = z.infer<typeof RecordingModeSchema>;
+
 export const RecordingStateSchema = z.enum(['recording', 'paused', 'finalizing', 'done', 'interrupted']);
 export type RecordingState = z.infer<typeof RecordingStateSchema>;
 
@@ -50,7 +53,7 @@ export const RecordingSessionSchema = z.object({
   sessionId: z.string(),
   meetingId: z.number().int().positive(),
   title: z.string(),
-  mode: z.literal('record-only'),
+  mode: RecordingModeSchema,
   state: RecordingStateSchema,
   /** Wall clock (epoch ms) when the session started. */
   startedAt: z.number(),
@@ -70,7 +73,8 @@ export const recordingMethods = {
     params: z
       .object({
         title: z.string().max(200).optional(),
-        mode: z.literal('record-only'),
+        /** 'live' without an installed ASR model records and says why (transcript.status reason 'no-asr-model'). */
+        mode: RecordingModeSchema.default('live'),
         /** Stop after this much silence on both channels (default 15 min). */
         autoStopMs: z
           .number()

@@ -20,6 +20,20 @@ const fields = {
   localSpeakerName: z.string().trim().min(1).max(80),
   /** User vocabulary used for hotword biasing and the review queue. */
   vocabulary: z.array(z.string().trim().min(1).max(100)).max(5000),
+  /** Microphone chosen by the user (a Chromium deviceId); null follows the system default. */
+  micDeviceId: z.string().max(512).nullable(),
+  /** Record the system audio (the remote side of the call) next to the microphone. */
+  captureSystemAudio: z.boolean(),
+  /** Stop a recording after this much silence on both channels (issue 4 item 8). */
+  autoStopMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+  /** Opt-in: keep voiceprints of named speakers and suggest their names in later meetings (issue 7). */
+  voiceprintsEnabled: z.boolean(),
+  /** Show the small always-on-top captions window while recording (issue 9 item 2). */
+  captionsWindow: z.boolean(),
 };
 
 const defaults = {
@@ -30,6 +44,11 @@ const defaults = {
   echoCancellation: true,
   localSpeakerName: 'You',
   vocabulary: [],
+  micDeviceId: null,
+  captureSystemAudio: true,
+  autoStopMinutes: 15,
+  voiceprintsEnabled: false,
+  captionsWindow: false,
 } satisfies { [K in keyof typeof fields]: z.output<(typeof fields)[K]> };
 
 export const SettingsSchema = z.object({
@@ -40,6 +59,11 @@ export const SettingsSchema = z.object({
   echoCancellation: fields.echoCancellation.default(defaults.echoCancellation),
   localSpeakerName: fields.localSpeakerName.default(defaults.localSpeakerName),
   vocabulary: fields.vocabulary.default(defaults.vocabulary),
+  micDeviceId: fields.micDeviceId.default(defaults.micDeviceId),
+  captureSystemAudio: fields.captureSystemAudio.default(defaults.captureSystemAudio),
+  autoStopMinutes: fields.autoStopMinutes.default(defaults.autoStopMinutes),
+  voiceprintsEnabled: fields.voiceprintsEnabled.default(defaults.voiceprintsEnabled),
+  captionsWindow: fields.captionsWindow.default(defaults.captionsWindow),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

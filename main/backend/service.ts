@@ -1,8 +1,13 @@
 import type { AppInfo } from '../api';
 import type { ModelsContext } from '../models/commands';
+import type { BackendContext } from './context';
+import { installedModelsLoader, type EngineLoader } from './engines';
 import { archiveHandlers, openArchive } from './handlers/archive';
 import { modelHandlers } from './handlers/models';
 import { recordingService } from './handlers/recording';
+import { reviewHandlers } from './handlers/review';
+import { transcribeHandlers } from './handlers/transcribe';
+import { voiceHandlers } from './handlers/voices';
 import { modelsDirFor } from './data-dir';
 import { createBackendServer, type BackendServer, type Handlers } from './server';
 import { openSettingsStore } from './settings-store';
@@ -19,6 +24,8 @@ export interface BackendOptions {
   bundledModelsDir?: string | null;
   /** Full model-manager context (tests: a loopback download server, a custom manifest). */
   models?: ModelsContext;
+  /** Engine loader (tests: fake engines); default: the installed models. */
+  loadEngines?: EngineLoader;
 }
 
 export interface Backend {
@@ -33,6 +40,18 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const settings = await openSettingsStore(options.dataDir);
   const archive = openArchive(options.dataDir);
   const startedAt = Date.now();
+  const models: ModelsContext = options.models ?? {
+    locations: { userDir: modelsDirFor(options.dataDir), bundledDir: options.bundledModelsDir ?? null },
+  };
+  const ctx: BackendContext = {
+    store: archive,
+    dataDir: options.dataDir,
+    settings,
+    models,
+    loadEngines: options.loadEngines ?? installedModelsLoader(models),
+    emit: (event, payload) => server.emit(event, payload),
+    log: options.log ?? (() => undefined),
+  };
   const recording = recordingService({
     store: archive,
     dataDir: options.dataDir,
@@ -92,16 +111,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       confidenceThreshold: () => settings.get().confidenceThreshold,
       onChange: (change) => server.emit('archive.changed', change),
     }),
-    ...modelHandlers(
-      options.models ?? {
-        locations: { userDir: modelsDirFor(options.dataDir), bundledDir: options.bundledModelsDir ?? null },
-      },
-      {
-        progress: (p) => server.emit('models.progress', p),
-        changed: (ids) => server.emit('models.changed', { ids }),
-      },
-    ),
+    ...modelHandlers(models, {
+      progress: (p) => server.emit('models.progress', p),
+      changed: (ids) => server.emit('models.changed', { ids }),
+    }),
     ...recording.handlers,
+    ...transcribeHandlers(ctx),
+    ...reviewHandlers(ctx),
+    ...voiceHandlers(ctx),
   };
 
   const server = createBackendServer(handlers, options.log ? { log: options.log } : {});

@@ -15,6 +15,11 @@ const STORED: Settings = {
   echoCancellation: false,
   localSpeakerName: 'Ana',
   vocabulary: ['Verbatim'],
+  micDeviceId: null,
+  captureSystemAudio: false,
+  autoStopMinutes: 30,
+  voiceprintsEnabled: true,
+  captionsWindow: true,
 };
 
 const control = <T extends HTMLElement = HTMLInputElement>(label: string) =>

@@ -1,15 +1,12 @@
 import { rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { ApiException, type ErrorCode, type ImportResult, type MethodName } from '../../api';
+import { ApiException, type archiveMethods, type ErrorCode, type ImportResult } from '../../api';
 import { EXPORT_EXTENSIONS, exportMeeting, suggestFileName, type ExportFormat } from '../../store/export';
 import { detectFormat, parseTranscript, writeTranscript } from '../../store/import';
 import { openStore, StoreError, type Store } from '../../store';
 import type { Handler } from '../server';
 
-type ArchiveMethod = Extract<
-  MethodName,
-  `meetings.${string}` | `speakers.${string}` | `notes.${string}` | 'search.query' | `archive.${string}`
->;
+type ArchiveMethod = keyof typeof archiveMethods;
 export type ArchiveHandlers = { [M in ArchiveMethod]: Handler<M> };
 
 export interface ArchiveChange {
