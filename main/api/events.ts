@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { archiveEvents } from './archive';
+import { mediaEvents } from './media';
 import { modelEvents } from './models';
 import { recordingEvents } from './recording';
 import { reviewEvents } from './review';
 import { transcribeEvents } from './transcribe';
 import { transcriptEvents } from './transcript';
 import { voiceEvents } from './voices';
+import { systemEvents } from './system';
 import { SettingsSchema } from './settings';
 
 /**
@@ -28,6 +30,8 @@ export const events = {
   ...transcribeEvents,
   ...reviewEvents,
   ...voiceEvents,
+  ...mediaEvents,
+  ...systemEvents,
 } as const;
 
 export type Events = typeof events;

@@ -8,6 +8,8 @@ export * from './transcript';
 export * from './transcribe';
 export * from './review';
 export * from './voices';
+export * from './media';
+export * from './system';
 export * from './methods';
 export * from './events';
 export * from './protocol';

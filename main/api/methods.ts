@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { archiveMethods } from './archive';
+import { mediaMethods } from './media';
 import { modelMethods } from './models';
 import { recordingMethods } from './recording';
 import { reviewMethods } from './review';
 import { transcribeMethods } from './transcribe';
 import { voiceMethods } from './voices';
+import { systemMethods } from './system';
 import { SettingsPatchSchema, SettingsSchema } from './settings';
 
 /**
@@ -70,6 +72,8 @@ export const methods = {
   ...transcribeMethods,
   ...reviewMethods,
   ...voiceMethods,
+  ...mediaMethods,
+  ...systemMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -3,9 +3,11 @@ import type { ModelsContext } from '../models/commands';
 import type { BackendContext } from './context';
 import { installedModelsLoader, type EngineLoader } from './engines';
 import { archiveHandlers, openArchive } from './handlers/archive';
+import { mediaHandlers } from './handlers/media';
 import { modelHandlers } from './handlers/models';
 import { recordingService } from './handlers/recording';
 import { reviewHandlers } from './handlers/review';
+import { systemHandlers } from './handlers/system';
 import { transcribeHandlers } from './handlers/transcribe';
 import { voiceHandlers } from './handlers/voices';
 import { modelsDirFor } from './data-dir';
@@ -119,6 +121,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     ...transcribeHandlers(ctx),
     ...reviewHandlers(ctx),
     ...voiceHandlers(ctx),
+    ...mediaHandlers(ctx),
+    ...systemHandlers(ctx),
   };
 
   const server = createBackendServer(handlers, options.log ? { log: options.log } : {});

@@ -98,6 +98,18 @@ export interface SegmentAudio {
 /** Labels a system-channel segment with a speaker (e.g. embeddings + online clustering). */
 export interface SpeakerAssigner {
   assign(segment: SegmentAudio): Promise<{ label: string }>;
+  /**
+   * End of meeting (issue 7 item 2): re-clusters everything assigned so far. The session moves each segment
+   * whose label changed to its new speaker (keys are SegmentAudio.key) and keeps each speaker's centroid.
+   */
+  finish?(options?: { speakerCount?: number }): Promise<SpeakerSummary>;
+}
+
+export interface SpeakerSummary {
+  /** Segment key -> corrected label, only for segments whose label changed. */
+  relabel: Record<string, string>;
+  /** One centroid per final label (L2-normalised), for voiceprints and name suggestions. */
+  centroids: Array<{ label: string; embedding: Float32Array; modelId: string }>;
 }
 
 /** Emotion of a final segment when the final-pass model does not give one (e.g. an emotion2vec engine). */
