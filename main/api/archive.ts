@@ -6,7 +6,9 @@ import { z } from 'zod';
  * validates every result against them, so a drift between store and contract fails loudly.
  * Times inside a meeting are ms from its start; meeting times are epoch ms.
  */
-const Id = z.number().int().positive();
+/** Row ids of the archive. */
+export const IdSchema = z.number().int().positive();
+const Id = IdSchema;
 
 export const MeetingStatusSchema = z.enum([
   'recording',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChannelSchema, SegmentSchema } from './archive';
+import { ChannelSchema, IdSchema as Id, MeetingStatusSchema, SegmentSchema } from './archive';
 
 /**
  * The live transcript in the contract (issue 8 item 2, issue 9 item 1): what the pipeline of a running
@@ -11,18 +11,8 @@ import { ChannelSchema, SegmentSchema } from './archive';
  * Every event carries `captureMs` (meeting time of the end of the audio it covers) and `emittedAt` (epoch ms
  * when it left the backend): the latency instrumentation of issue 8 item 6.
  */
-const Id = z.number().int().positive();
-
-export const SessionStateSchema = z.enum([
-  'idle',
-  'starting',
-  'recording',
-  'paused',
-  'finalizing',
-  'done',
-  'interrupted',
-  'error',
-]);
+/** A session's states: before it has a meeting, then the meeting's own statuses. */
+export const SessionStateSchema = z.enum(['idle', 'starting', ...MeetingStatusSchema.options]);
 export type SessionState = z.infer<typeof SessionStateSchema>;
 
 /** Which recognizers run (main/pipeline/recognizers.ts); 'none' records only. */
