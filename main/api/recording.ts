@@ -84,7 +84,16 @@ export const recordingMethods = {
           .optional(),
       })
       .strict(),
-    result: z.object({ sessionId: z.string(), meetingId: z.number().int().positive() }),
+    result: z.object({
+      sessionId: z.string(),
+      meetingId: z.number().int().positive(),
+      /**
+       * The mode the session actually runs in: a 'live' start without a usable speech-recognition model
+       * records only. `message` says why (the same sentence as the transcript.status event).
+       */
+      mode: RecordingModeSchema.optional(),
+      message: z.string().optional(),
+    }),
   },
   /** A batch of consecutive frames of one channel (~5 frames = 100 ms per call). */
   'recording.frames': {

@@ -1,4 +1,4 @@
-import type { EventName, PayloadOf, Settings } from '../api';
+import type { EventName, PayloadOf, Settings, SettingsPatch } from '../api';
 import type { ModelsContext } from '../models/commands';
 import type { Store } from '../store';
 import type { EngineLoader } from './engines/types';
@@ -11,7 +11,14 @@ import type { EngineLoader } from './engines/types';
 export interface BackendContext {
   store: Store;
   dataDir: string;
-  settings: { get(): Settings };
+  settings: {
+    get(): Settings;
+    /**
+     * Writes a partial update through the settings store (serialised, validated) and returns the result.
+     * The caller emits 'settings.changed'. Optional so test contexts that only read settings stay small.
+     */
+    update?(patch: SettingsPatch): Promise<Settings>;
+  };
   models: ModelsContext;
   /** Builds a meeting's engines from the installed models (main/backend/engines); injected in tests. */
   loadEngines: EngineLoader;

@@ -35,8 +35,18 @@ export interface SessionStore {
     create(input?: NewMeeting): Meeting;
     updateState(id: number, patch: MeetingStatePatch): Meeting;
   };
-  speakers: { add(meetingId: number, input: NewSpeaker): Speaker };
-  segments: { insertFinal(input: NewSegment): SegmentWithWords };
+  speakers: {
+    add(meetingId: number, input: NewSpeaker): Speaker;
+    /** Keeps a speaker's end-of-meeting centroid (voiceprints, name suggestions); optional in the store. */
+    setCentroid?(speakerId: number, embedding: Float32Array, modelId: string): void;
+    /** Deletes the meeting's unnamed speakers without segments; returns their ids. */
+    removeUnused?(meetingId: number): number[];
+  };
+  segments: {
+    insertFinal(input: NewSegment): SegmentWithWords;
+    /** Moves a committed segment to another speaker (end-of-meeting re-clustering); without it labels stay. */
+    setSpeaker?(segmentId: number, speakerId: number | null): unknown;
+  };
 }
 
 export interface SessionConfig {
@@ -78,6 +88,12 @@ export interface SessionOptions {
   originMs?: number;
   /** Decisions worth a log line (echo drops, errors). */
   log?: (message: string, data?: Record<string, unknown>) => void;
+  /**
+   * Whether the session writes the meeting's status (recording, paused, finalizing, done, error). Default
+   * true. A host that owns the meeting row itself (the backend's recording contract, which also runs the
+   * recorder and decides when the meeting is done) passes false, so the two never fight over it.
+   */
+  manageMeetingStatus?: boolean;
 }
 
 interface PendingMic {
@@ -90,6 +106,8 @@ interface PreparedFinal {
   words: SessionWord[];
   language: string | null;
   emotion: { label: string; score: number } | null;
+  /** The streaming text when the final pass replaced it (the review queue compares the two). */
+  draftText: string | null;
 }
 
 interface CommittedSystem {
@@ -134,6 +152,12 @@ export class LiveSession {
   private systemFinals: CommittedSystem[] = [];
   private framesIgnored = 0;
   private lastCaptureMs = 0;
+  /** Capture time spent paused so far (every segment is committed at pause, so none straddles a change). */
+  private pausedMs = 0;
+  private resumed = false;
+  private lastPushedEnd: number | null = null;
+  /** System segment key -> committed row, for end-of-meeting relabelling (only with a speaker finish hook). */
+  private readonly systemRows = new Map<string, number>();
 
   constructor(private readonly options: SessionOptions) {
     this.config = Object.freeze({ ...DEFAULT_SESSION_CONFIG, ...options.config });
@@ -173,7 +197,7 @@ export class LiveSession {
       if (this.meetingIdValue === null) {
         this.meetingIdValue = store.meetings.create({ title: this.options.title, status: 'recording' }).id;
       } else {
-        store.meetings.updateState(this.meetingIdValue, { status: 'recording' });
+        this.setMeetingStatus({ status: 'recording' });
       }
       const factory = this.options.engines.createEchoCanceller;
       this.echo = new MicEchoStage(factory === null ? null : factory ? factory() : new EchoCanceller());
@@ -197,6 +221,13 @@ export class LiveSession {
     }
     if (state !== 'recording') throw new Error(`session is ${state}: frames are not accepted`);
     this.originMs ??= frame.t;
+    if (this.resumed) {
+      // The recorder leaves paused time out of the file: meeting time does the same, so a word's time is
+      // where it plays in the recording.
+      this.resumed = false;
+      if (this.lastPushedEnd !== null) this.pausedMs += Math.max(0, frame.t - this.lastPushedEnd);
+    }
+    this.lastPushedEnd = Math.max(this.lastPushedEnd ?? -Infinity, frame.t + FRAME_MS);
     this.pushedT[frame.channel] = frame.t;
     this.queue.push(frame);
     this.kick();
@@ -214,33 +245,73 @@ export class LiveSession {
    */
   async pause(): Promise<void> {
     this.transition('paused');
-    this.options.store.meetings.updateState(this.meetingIdValue!, { status: 'paused' });
+    this.setMeetingStatus({ status: 'paused' });
     await this.flushAll();
     for (const ch of Object.values(this.channels)) ch.restart();
   }
 
   resume(): void {
     this.transition('recording');
-    this.options.store.meetings.updateState(this.meetingIdValue!, { status: 'recording' });
+    this.resumed = true;
+    this.setMeetingStatus({ status: 'recording' });
   }
 
   /**
    * Stops: frames are refused from here on; the queue is worked off and every open segment finalized (the
-   * last words before stop are committed), then the meeting is marked done.
+   * last words before stop are committed), the speakers are re-clustered, then the meeting is marked done.
    */
   async stop(): Promise<void> {
     const from = this.lifecycle.state;
     this.transition('finalizing');
-    const id = this.meetingIdValue!;
-    this.options.store.meetings.updateState(id, { status: 'finalizing' });
+    this.setMeetingStatus({ status: 'finalizing' });
     // A paused session was flushed when it paused.
     if (from === 'recording') await this.flushAll();
-    this.options.store.meetings.updateState(id, {
+    await this.finishSpeakers();
+    this.setMeetingStatus({
       status: 'done',
       endedAt: Date.now(),
       durationMs: Math.max(0, Math.round(this.lastCaptureMs)),
     });
     this.transition('done');
+  }
+
+  /**
+   * End-of-meeting re-clustering (issue 7 item 2): segments whose label changed move to their new speaker
+   * row, and each label's centroid is kept where the store can hold it. A failure here keeps the live labels.
+   */
+  private async finishSpeakers(): Promise<void> {
+    const finish = this.options.engines.speaker?.finish;
+    if (!finish) return;
+    const summary = await this.optional('speaker re-clustering', () =>
+      finish.call(this.options.engines.speaker),
+    );
+    if (!summary) return;
+    const { store } = this.options;
+    try {
+      for (const [key, label] of Object.entries(store.segments.setSpeaker ? summary.relabel : {})) {
+        const segmentId = this.systemRows.get(key);
+        if (segmentId === undefined || !label) continue;
+        store.segments.setSpeaker!(segmentId, this.speakerRow('system', label).id);
+      }
+      // Live labels that lost every segment to another cluster would linger as empty speakers.
+      const emptied = store.speakers.removeUnused?.(this.meetingIdValue!) ?? [];
+      for (const [key, id] of this.speakerIds) if (emptied.includes(id)) this.speakerIds.delete(key);
+      if (store.speakers.setCentroid) {
+        for (const c of summary.centroids) {
+          const speakerId = this.speakerIds.get(`system:${c.label}`);
+          if (speakerId !== undefined) store.speakers.setCentroid(speakerId, c.embedding, c.modelId);
+        }
+      }
+    } catch (error) {
+      this.log('speaker relabelling failed; the live labels are kept', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  private setMeetingStatus(patch: MeetingStatePatch): void {
+    if (this.options.manageMeetingStatus === false) return;
+    this.options.store.meetings.updateState(this.meetingIdValue!, patch);
   }
 
   private async flushAll(): Promise<void> {
@@ -354,7 +425,7 @@ export class LiveSession {
   }
 
   private meetingMs(captureMs: number): number {
-    return captureMs - (this.originMs ?? 0);
+    return captureMs - (this.originMs ?? 0) - this.pausedMs;
   }
 
   private wordsToMeeting(words: readonly AsrWord[]): SessionWord[] {
@@ -389,6 +460,7 @@ export class LiveSession {
     }
     const speaker = await this.systemSpeaker(segment);
     const final = this.commit(segment, { ...(await this.withEmotion(segment, prepared)), speaker });
+    if (this.options.engines.speaker?.finish) this.systemRows.set(segment.key, final.segmentId);
     this.systemFinals.push({
       segmentId: final.segmentId,
       startMs: final.startMs,
@@ -422,8 +494,12 @@ export class LiveSession {
     }
     const text = (hypothesis.text || words.map((w) => w.text).join(' ')).trim();
     const emotion = hypothesis.emotion ?? null;
+    const streamed = segment.hypothesis;
+    const draft =
+      hypothesis === streamed ? '' : (streamed.text || streamed.words.map((w) => w.text).join(' ')).trim();
     return {
       text,
+      draftText: draft && draft !== text ? draft : null,
       words: this.wordsToMeeting(words),
       language: hypothesis.language ?? null,
       emotion: emotion ? { label: emotion.label, score: emotion.score } : null,
@@ -542,6 +618,7 @@ export class LiveSession {
       emotion: f.emotion?.label ?? null,
       emotionScore: f.emotion?.score ?? null,
       confidence,
+      draftText: f.draftText,
       words,
     });
     const event: FinalEvent = {
@@ -599,7 +676,7 @@ export class LiveSession {
     this.log('session failed', { error: message });
     if (this.lifecycle.state !== 'error' && this.lifecycle.state !== 'done') {
       this.transition('error', message);
-      if (this.meetingIdValue !== null) {
+      if (this.meetingIdValue !== null && this.options.manageMeetingStatus !== false) {
         try {
           this.options.store.meetings.updateState(this.meetingIdValue, { status: 'error' });
         } catch {

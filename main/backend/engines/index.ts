@@ -1,11 +1,3 @@
-import type { ModelsContext } from '../../models/commands';
-import type { EngineLoader } from './types';
-
-export type { EngineLoader, LoadedEngines, LoadEnginesOptions } from './types';
-
-/** The engine loader over the installed models. */
-export function installedModelsLoader(_models: ModelsContext): EngineLoader {
-  return async () => {
-    throw new Error('installedModelsLoader: not implemented yet');
-  };
-}
+export type { EngineLoader, EnginePlanSummary, LoadedEngines, LoadEnginesOptions } from './types';
+export { installedModelsLoader } from './installed';
+export { planEngines, NO_ASR_NOTE, type EnginePlan, type Candidate } from './select';

@@ -8,6 +8,17 @@ export interface LoadEnginesOptions {
   hotwords: readonly string[];
   echoCancellation: boolean;
   signal?: AbortSignal;
+  /**
+   * Called once the installed models are resolved, before any of them is loaded (that takes seconds for big
+   * models): lets the recording contract say at once whether this meeting will be transcribed.
+   */
+  onPlan?(plan: EnginePlanSummary): void;
+}
+
+export interface EnginePlanSummary {
+  /** A speech-recognition model for the language is installed (it may still fail to load). */
+  asr: boolean;
+  notes: string[];
 }
 
 /** A meeting's engines, built from the installed models (or fakes in tests). */

@@ -7,22 +7,25 @@ import {
 } from '../../api';
 import { recoverMeetingAudio } from '../../audio/recorder';
 import type { Store } from '../../store';
+import type { BackendContext } from '../context';
+import { LiveTranscriber } from '../recording/live';
 import { RecordingSession } from '../recording/session';
 import type { Handler } from '../server';
 
 type RecordingMethod = Extract<MethodName, `recording.${string}`>;
 export type RecordingHandlers = { [M in RecordingMethod]: Handler<M> };
 
-export interface RecordingDeps {
-  store: Store;
-  dataDir: string;
-  emitState(payload: PayloadOf<'recording.state'>): void;
-  emitLevel(payload: PayloadOf<'recording.level'>): void;
-  emitWarning(payload: PayloadOf<'recording.warning'>): void;
-  /** Tests: a short silent-source delay, a short flush cadence. */
+/** Tests: a short silent-source delay, a short flush cadence. */
+export interface RecordingOptions {
   silentSourceMs?: number;
   flushIntervalMs?: number;
 }
+
+/** What the recording contract uses of the backend context. */
+export type RecordingContext = Pick<
+  BackendContext,
+  'store' | 'dataDir' | 'settings' | 'loadEngines' | 'emit' | 'log'
+>;
 
 export interface RecordingService {
   handlers: RecordingHandlers;
@@ -37,11 +40,23 @@ export const recordingsDirFor = (dataDir: string, meetingId: number) =>
   join(dataDir, 'recordings', String(meetingId));
 
 /**
- * The recording contract: one session at a time. The session writes audio; this layer owns the meeting
- * row (recording -> paused -> finalizing -> done, or interrupted at shutdown) and the events.
+ * The recording contract: one session at a time. The session writes audio; in 'live' mode a LiveTranscriber
+ * next to it transcribes the same frames (main/backend/recording/live.ts). This layer owns the meeting row
+ * (recording -> paused -> finalizing -> done, or interrupted at shutdown) and the recording.* events; the
+ * pipeline never writes the meeting's status (manageMeetingStatus: false), so the two never disagree.
  */
-export function recordingService(deps: RecordingDeps): RecordingService {
+export function recordingService(ctx: RecordingContext, options: RecordingOptions = {}): RecordingService {
+  const deps = {
+    store: ctx.store,
+    dataDir: ctx.dataDir,
+    emitState: (p: PayloadOf<'recording.state'>) => ctx.emit('recording.state', p),
+    emitLevel: (p: PayloadOf<'recording.level'>) => ctx.emit('recording.level', p),
+    emitWarning: (p: PayloadOf<'recording.warning'>) => ctx.emit('recording.warning', p),
+    ...options,
+  };
   let current: RecordingSession | null = null;
+  /** The live pipeline of the current session ('live' mode), by session id. */
+  const transcribers = new Map<string, LiveTranscriber>();
   /** The last finished session: late frame batches for it get a polite answer, not NOT_FOUND. */
   let finished: RecordingSession | null = null;
   let stopping: Promise<SessionInfo> | null = null;
@@ -75,7 +90,13 @@ export function recordingService(deps: RecordingDeps): RecordingService {
       deps.store.meetings.updateState(session.meetingId, { status: 'finalizing' });
       const closing = session.close();
       emitState(session, reason, message);
-      const summaries = await closing.catch(() => []);
+      // The pipeline commits the last words while the recorder closes its files; neither waits for the other.
+      const live = transcribers.get(session.sessionId);
+      const [summaries] = await Promise.all([
+        closing.catch(() => []),
+        live?.stop().catch((error) => ctx.log('live transcription did not stop cleanly', error)),
+      ]);
+      transcribers.delete(session.sessionId);
       const durationMs = Math.max(0, ...summaries.map((s) => s.durationMs));
       // Compaction failures keep the WAV (MeetingRecorder.compact reports, never throws).
       await session.compact();
@@ -84,6 +105,7 @@ export function recordingService(deps: RecordingDeps): RecordingService {
       finished = session;
       current = null;
       emitState(session, reason, message);
+      ctx.emit('archive.changed', { reason: 'updated', meetingIds: [session.meetingId] });
       return session.info();
     })().finally(() => {
       stopping = null;
@@ -92,7 +114,7 @@ export function recordingService(deps: RecordingDeps): RecordingService {
   }
 
   const handlers: RecordingHandlers = {
-    'recording.start': async ({ title, autoStopMs }) => {
+    'recording.start': async ({ title, autoStopMs, mode }) => {
       if (current) {
         throw new ApiException(
           'INVALID_PARAMS',
@@ -107,10 +129,25 @@ export function recordingService(deps: RecordingDeps): RecordingService {
       });
       const audioDir = recordingsDirFor(deps.dataDir, meeting.id);
       deps.store.meetings.updateState(meeting.id, { audioDir });
+      const live =
+        mode === 'live'
+          ? new LiveTranscriber({
+              store: deps.store,
+              meetingId: meeting.id,
+              loadEngines: ctx.loadEngines,
+              settings: ctx.settings.get(),
+              emit: ctx.emit,
+              log: ctx.log,
+              onRecordOnly: () => {
+                session.mode = 'record-only';
+              },
+            })
+          : null;
       const session: RecordingSession = new RecordingSession({
         meetingId: meeting.id,
         title: meeting.title,
         audioDir,
+        mode: live ? 'live' : 'record-only',
         ...(autoStopMs === undefined ? {} : { autoStopMs }),
         ...(deps.silentSourceMs === undefined ? {} : { silentSourceMs: deps.silentSourceMs }),
         ...(deps.flushIntervalMs === undefined ? {} : { flushIntervalMs: deps.flushIntervalMs }),
@@ -122,11 +159,20 @@ export function recordingService(deps: RecordingDeps): RecordingService {
           autoStop: () => void stop(session, 'auto-stop').catch(() => undefined),
           failed: (error) =>
             void stop(session, 'error', `Recording failed: ${error.message}`).catch(() => undefined),
+          ...(live ? { recorded: (frame) => live.pushFrame(frame) } : {}),
         },
       });
+      if (live) transcribers.set(session.sessionId, live);
       current = session;
+      // Resolving the installed models takes milliseconds; loading them runs on while audio is captured.
+      await live?.planned;
       emitState(session);
-      return { sessionId: session.sessionId, meetingId: meeting.id };
+      return {
+        sessionId: session.sessionId,
+        meetingId: meeting.id,
+        mode: session.mode,
+        ...(live?.message ? { message: live.message } : {}),
+      };
     },
     'recording.frames': async ({ sessionId, channel, frames }) => {
       if (finished?.sessionId === sessionId || (current?.sessionId === sessionId && !current.active)) {
@@ -145,7 +191,8 @@ export function recordingService(deps: RecordingDeps): RecordingService {
     'recording.pause': async ({ sessionId }) => {
       const session = sessionFor(sessionId);
       if (session.state === 'recording') {
-        await session.pause();
+        // The recorder pauses at once; the pipeline's flush of the words before the pause runs alongside.
+        await Promise.all([session.pause(), transcribers.get(sessionId)?.pause()]);
         deps.store.meetings.updateState(session.meetingId, { status: 'paused' });
         emitState(session, 'user');
       }
@@ -154,7 +201,7 @@ export function recordingService(deps: RecordingDeps): RecordingService {
     'recording.resume': async ({ sessionId }) => {
       const session = sessionFor(sessionId);
       if (session.state === 'paused') {
-        await session.resume();
+        await Promise.all([session.resume(), transcribers.get(sessionId)?.resume()]);
         deps.store.meetings.updateState(session.meetingId, { status: 'recording' });
         emitState(session, 'user');
       }
@@ -175,7 +222,13 @@ export function recordingService(deps: RecordingDeps): RecordingService {
       const session = current;
       if (!session) return;
       current = null;
-      const summaries = await session.close().catch(() => []);
+      const live = transcribers.get(session.sessionId);
+      transcribers.delete(session.sessionId);
+      // The pipeline still commits what it heard: those finals survive as the interrupted meeting's transcript.
+      const [summaries] = await Promise.all([
+        session.close().catch(() => []),
+        live?.stop().catch((error) => ctx.log('live transcription did not stop cleanly', error)),
+      ]);
       session.state = 'interrupted';
       deps.store.meetings.updateState(session.meetingId, {
         status: 'interrupted',

@@ -5,7 +5,12 @@
  * per silent episode) and auto-stop. The session never touches the store: its owner (the handler) does.
  */
 import { randomUUID } from 'node:crypto';
-import type { RecordingSession as SessionInfo, RecordingState, RecordingWarningKind } from '../../api';
+import type {
+  RecordingMode,
+  RecordingSession as SessionInfo,
+  RecordingState,
+  RecordingWarningKind,
+} from '../../api';
 import { AutoStop } from '../../audio/auto-stop';
 import type { AudioChannel, AudioFrame } from '../../audio/frames';
 import { FRAME_MS, GapDetector } from '../../audio/frames';
@@ -21,12 +26,15 @@ export interface SessionEvents {
   autoStop(): void;
   /** Writing failed (disk full, ...): the owner stops the session. */
   failed(error: Error): void;
+  /** Each frame handed to the recorder (not paused, not duplicate), in order: the live pipeline's feed. */
+  recorded?(frame: AudioFrame): void;
 }
 
 export interface SessionOptions {
   meetingId: number;
   title: string;
   audioDir: string;
+  mode?: RecordingMode;
   autoStopMs?: number;
   silentSourceMs?: number;
   flushIntervalMs?: number;
@@ -45,6 +53,8 @@ export class RecordingSession {
   readonly audioDir: string;
   readonly startedAt = Date.now();
   state: RecordingState = 'recording';
+  /** 'live' while the pipeline transcribes; the owner turns it to 'record-only' when it cannot. */
+  mode: RecordingMode;
   private readonly recorder: MeetingRecorder;
   private readonly gaps = new GapDetector();
   private readonly meters = new Map<AudioChannel, LevelMeter>();
@@ -62,6 +72,7 @@ export class RecordingSession {
     this.meetingId = options.meetingId;
     this.title = options.title;
     this.audioDir = options.audioDir;
+    this.mode = options.mode ?? 'record-only';
     this.events = options.events;
     this.watchdog = new SilenceWatchdog(
       options.silentSourceMs === undefined ? {} : { afterMs: options.silentSourceMs },
@@ -103,6 +114,7 @@ export class RecordingSession {
       if (gap?.kind === 'duplicate' || this.state !== 'recording') continue;
       this.recordedFrames[channel]++;
       appends.push(this.recorder.append(frame));
+      this.events.recorded?.(frame);
       this.meter(frame);
     }
     await Promise.all(appends);
@@ -140,7 +152,7 @@ export class RecordingSession {
       sessionId: this.sessionId,
       meetingId: this.meetingId,
       title: this.title,
-      mode: 'record-only',
+      mode: this.mode,
       state: this.state,
       startedAt: this.startedAt,
       recordedMs: Math.max(this.recordedFrames.mic, this.recordedFrames.system) * FRAME_MS,
