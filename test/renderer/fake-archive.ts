@@ -16,12 +16,10 @@ import {
   type Segment,
   type Speaker,
 } from '../../main/api';
+import type { archiveMethods } from '../../main/api';
 import type { Handlers } from '../../main/backend/server';
 
-type ArchiveMethod = Extract<
-  keyof Handlers,
-  `meetings.${string}` | `speakers.${string}` | `notes.${string}` | 'search.query' | `archive.${string}`
->;
+type ArchiveMethod = keyof typeof archiveMethods;
 
 export interface NewSegment {
   speaker: number;
