@@ -3,8 +3,10 @@ import { openDatabase, type OpenDatabaseOptions } from './db';
 import { importFiles, type ImportFileResult } from './import';
 import { listEdits } from './repositories/edits';
 import type { StoreContext } from './repositories/context';
+import * as jobs from './repositories/jobs';
 import * as meetings from './repositories/meetings';
 import * as notes from './repositories/notes';
+import * as review from './review';
 import * as segments from './repositories/segments';
 import * as speakers from './repositories/speakers';
 import * as voiceprints from './repositories/voiceprints';
@@ -113,6 +115,11 @@ export function openStore(file: string, options: OpenStoreOptions = {}) {
       rename: bind(speakers.renameSpeaker),
       merge: bind(speakers.mergeSpeakers),
       linkVoiceprint: bind(speakers.linkVoiceprint),
+      setCentroid: bind(speakers.setSpeakerCentroid),
+      centroid: bind(speakers.getSpeakerCentroid),
+      centroids: bind(speakers.listSpeakerCentroids),
+      split: bind(speakers.splitSpeaker),
+      removeUnused: bind(speakers.removeUnusedSpeakers),
     },
     segments: {
       insertFinal: bind(segments.insertFinalSegment),
@@ -135,6 +142,25 @@ export function openStore(file: string, options: OpenStoreOptions = {}) {
       get: bind(voiceprints.getVoiceprint),
       list: bind(voiceprints.listVoiceprints),
       delete: bind(voiceprints.deleteVoiceprint),
+      rename: bind(voiceprints.renameVoiceprint),
+      update: bind(voiceprints.updateVoiceprint),
+      forget: bind(voiceprints.forgetVoiceprint),
+      speakers: bind(voiceprints.voiceprintSpeakers),
+    },
+    jobs: {
+      get: bind(jobs.getJob),
+      queue: bind(jobs.queueJob),
+      update: bind(jobs.updateJob),
+      listOpen: bind(jobs.listOpenJobs),
+      committedEnds: bind(jobs.committedEnds),
+    },
+    review: {
+      queue: bind(review.reviewQueue),
+      accept: bind(review.acceptSpan),
+      correct: bind(review.correctSpan),
+      fixAll: bind(review.fixAllOccurrences),
+      recordVocabularyAddition: bind(review.recordVocabularyAddition),
+      undo: bind(review.undoLastAction),
     },
     search: (params: SearchParams): SearchResult => searchArchive(ctx, params, options.search),
     importFiles: (files: readonly string[]): Promise<ImportFileResult[]> => importFiles(ctx, files),

@@ -1,6 +1,6 @@
 import { StoreError } from '../errors';
 import { rowId } from '../sql';
-import { cleanLine, joinWords, replaceWordInText, stripControlChars } from '../text';
+import { cleanLine, joinWords, locateWords, replaceWordInText, stripControlChars } from '../text';
 import { CHANNELS, type Channel, type Segment, type SegmentWithWords, type Word } from '../types';
 import { SEGMENT_COLUMNS, WORD_COLUMNS } from './columns';
 import type { StoreContext } from './context';
@@ -30,6 +30,11 @@ export interface NewSegment {
   emotionScore?: number | null;
   confidence?: number | null;
   revision?: number;
+  /**
+   * The streaming (draft) text this segment had before the final pass replaced it; give it only when
+   * they differ. The review queue flags final words the draft did not have (main/store/review).
+   */
+  draftText?: string | null;
   words?: readonly NewWord[];
 }
 
@@ -39,8 +44,8 @@ function normaliseEmotion(emotion: string | null | undefined): string | null {
 }
 
 const INSERT_SEGMENT = `INSERT INTO segments (meeting_id, speaker_id, channel, start_ms, end_ms, text, language, emotion,
-    emotion_score, confidence, min_word_confidence, revision)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    emotion_score, confidence, min_word_confidence, revision, draft_text)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_WORD = `INSERT INTO words (segment_id, ord, text, start_ms, end_ms, confidence, original_text, reviewed_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
 
@@ -76,6 +81,7 @@ export function insertFinalSegment(ctx: StoreContext, input: NewSegment): Segmen
   const [startMs, endMs] = requireRange('A segment', input.startMs, input.endMs);
   const newWords = cleanWords(input.words);
   const text = stripControlChars(input.text ?? joinWords(newWords.map((w) => w.text))).trim();
+  const draftText = input.draftText == null ? null : cleanLine(input.draftText) || null;
   let minWordConfidence: number | null = null;
   for (const w of newWords) {
     const c = w.confidence ?? null;
@@ -114,6 +120,7 @@ export function insertFinalSegment(ctx: StoreContext, input: NewSegment): Segmen
           segment.confidence,
           segment.minWordConfidence,
           segment.revision,
+          draftText === text ? null : draftText,
         ).lastInsertRowid,
     );
     const insertWord = ctx.sql(INSERT_WORD);
@@ -273,6 +280,93 @@ function markReviewed(ctx: StoreContext, word: Word, meetingId: number | null, n
     oldValue: null,
     newValue: now,
   });
+}
+
+/**
+ * The user replaces a run of consecutive words with a different number of words ("recog nice" ->
+ * "recognise"). The run's time is shared evenly by the new words; they are marked reviewed, carry no
+ * confidence (a person typed them), and the first one keeps the run's original text (the others have
+ * none: they did not exist). Later words are renumbered, so `ord` stays 0..n-1. Same word count: use
+ * correctWord per word, which keeps each word's timing and confidence.
+ */
+export function replaceWords(
+  ctx: StoreContext,
+  segmentId: number,
+  ords: readonly number[],
+  replacement: readonly string[],
+): SegmentWithWords {
+  const next = replacement.map(cleanLine).filter(Boolean);
+  if (next.length === 0) throw new StoreError('INVALID', 'A correction cannot be empty.');
+  return ctx.db.transaction(() => {
+    const segment = requireFound(getSegment(ctx, segmentId), `Segment ${segmentId}`);
+    const first = segment.words.findIndex((w) => w.ord === ords[0]);
+    const last = first + ords.length - 1;
+    if (first < 0 || ords.some((ord, i) => segment.words[first + i]?.ord !== ord)) {
+      throw new StoreError('INVALID', `Words ${ords.join(', ')} are not a run of segment ${segmentId}.`);
+    }
+    const run = segment.words.slice(first, last + 1);
+    const startMs = run[0]!.startMs;
+    const endMs = Math.max(startMs, run.at(-1)!.endMs);
+    const step = (endMs - startMs) / next.length;
+    const now = ctx.now();
+    const original = joinWords(run.map((w) => w.originalText ?? w.text));
+    const replaced: Word[] = next.map((text, i) => ({
+      segmentId,
+      ord: 0,
+      text,
+      startMs: Math.round(startMs + i * step),
+      endMs: i === next.length - 1 ? endMs : Math.round(startMs + (i + 1) * step),
+      confidence: null,
+      originalText: i === 0 ? original : null,
+      reviewedAt: now,
+    }));
+    const words = [...segment.words.slice(0, first), ...replaced, ...segment.words.slice(last + 1)].map(
+      (w, ord) => ({ ...w, ord }),
+    );
+    const located = locateWords(
+      segment.text,
+      segment.words.map((w) => w.text),
+    );
+    const from = located[first];
+    const to = located[last];
+    const text =
+      from && to
+        ? segment.text.slice(0, from[0]) + joinWords(next) + segment.text.slice(to[1])
+        : joinWords(words.map((w) => w.text));
+    writeWords(ctx, segmentId, words, first);
+    ctx.sql('UPDATE segments SET text = ?, revision = revision + 1 WHERE id = ?').run(text, segmentId);
+    refreshMinWordConfidence(ctx, segmentId);
+    logEdit(ctx, {
+      meetingId: segment.meetingId,
+      table: 'segments',
+      rowId: segmentId,
+      field: `words[${ords[0]}..${ords.at(-1)}]`,
+      oldValue: joinWords(run.map((w) => w.text)),
+      newValue: joinWords(next),
+    });
+    return requireFound(getSegment(ctx, segmentId), `Segment ${segmentId}`);
+  })();
+}
+
+/** Rewrites a segment's words from position `from` on (the rows before it are unchanged). */
+export function writeWords(ctx: StoreContext, segmentId: number, words: readonly Word[], from = 0): void {
+  ctx.sql('DELETE FROM words WHERE segment_id = ? AND ord >= ?').run(segmentId, from);
+  const insert = ctx.sql(INSERT_WORD);
+  for (const w of words) {
+    if (w.ord < from) continue;
+    insert.run(segmentId, w.ord, w.text, w.startMs, w.endMs, w.confidence, w.originalText, w.reviewedAt);
+  }
+}
+
+/** The words_review trigger covers updates only; inserts and deletes of words call this. */
+export function refreshMinWordConfidence(ctx: StoreContext, segmentId: number): void {
+  ctx
+    .sql(
+      `UPDATE segments SET min_word_confidence =
+         (SELECT min(confidence) FROM words WHERE segment_id = ? AND reviewed_at IS NULL)
+       WHERE id = ?`,
+    )
+    .run(segmentId, segmentId);
 }
 
 /** The user reassigns one segment to another speaker of the same meeting (or to nobody). */
