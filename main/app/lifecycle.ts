@@ -1,8 +1,18 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, MessageChannelMain, protocol, session, utilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  desktopCapturer,
+  ipcMain,
+  MessageChannelMain,
+  protocol,
+  session,
+  utilityProcess,
+} from 'electron';
 import { installAppProtocol, registerAppScheme } from './app-protocol';
 import { buildBackendEnv, createBackendHost } from './backend-host';
 import { APP_ENTRY_URL, APP_ORIGIN } from './constants';
+import { enableLoopbackFeatures, installDisplayMediaHandler } from './display-media';
 import { registerIpc } from './ipc';
 import { createOriginPolicy, devServerOrigin } from './origins';
 import { appPaths } from './paths';
@@ -27,6 +37,8 @@ export function startVerbatim(options: StartOptions): void {
   // Checklist #4: sandbox every renderer, including any created without our webPreferences.
   app.enableSandbox();
   registerAppScheme(protocol);
+  // Before 'ready': Chromium reads its features once, at start-up.
+  enableLoopbackFeatures(app.commandLine, process.platform);
 
   if (!app.requestSingleInstanceLock()) {
     // Another Verbatim owns the archive and the microphone; it focuses its window (below).
@@ -72,6 +84,11 @@ export function startVerbatim(options: StartOptions): void {
     .then(() => {
       installAppProtocol(protocol, paths.renderer);
       installPermissionHandlers(session.defaultSession, trusted);
+      installDisplayMediaHandler(session.defaultSession, {
+        trusted,
+        getSources: (o) => desktopCapturer.getSources(o),
+        log,
+      });
       installRequestFilter(session.defaultSession, network);
       registerIpc({ ipcMain, trusted, onHello: (sender) => host.connect(sender) });
       host.start();

@@ -23,18 +23,24 @@ type RequestDetails =
   | OpenExternalPermissionRequest;
 
 /**
- * Permission requests (checklist #5): only microphone capture, only for our own page, only from
- * the top-level frame. Camera ('video'), screen capture and every other permission are denied.
+ * Permission requests (checklist #5): only for our own page, only from the top-level frame, and only
+ * - 'media' for the microphone (camera, 'video', is denied), and
+ * - 'display-capture' for system audio: getDisplayMedia, which must ask for audio (a screen grab alone is
+ *   never wanted); what it gets is decided by the display-media handler (display-media.ts: the loopback
+ *   audio plus a screen source whose video the page stops at once).
+ * Every other permission is denied.
  */
 export function isAllowedPermissionRequest(
   permission: string,
   details: RequestDetails,
   trusted: OriginPolicy = isAppUrl,
 ): boolean {
-  if (permission !== 'media' || !details.isMainFrame || !trusted(details.requestingUrl)) return false;
+  if (permission !== 'media' && permission !== 'display-capture') return false;
+  if (!details.isMainFrame || !trusted(details.requestingUrl)) return false;
   const media = details as MediaAccessPermissionRequest;
   if (media.securityOrigin !== undefined && !trusted(media.securityOrigin)) return false;
   const types = media.mediaTypes ?? [];
+  if (permission === 'display-capture') return types.includes('audio');
   return types.length > 0 && types.every((type) => type === 'audio');
 }
 

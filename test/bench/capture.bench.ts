@@ -18,6 +18,10 @@ import { ChannelRecorder } from '../../main/audio/recorder';
 import { createResampler } from '../../main/audio/resample';
 import { ParecSource } from '../../main/audio/sources/parec';
 import { writeWav } from '../../main/audio/wav';
+import { methods } from '../../main/api';
+import type { CapturedFrame } from '../../renderer/src/capture/protocol';
+import { Resampler } from '../../renderer/src/capture/resampler';
+import { FrameClock } from '../../renderer/src/capture/track-reader';
 import type { BenchBudget, BenchReport } from './run';
 
 const AUDIO_SECONDS = 120;
@@ -59,6 +63,33 @@ async function capturePath(dir: string, rate: number, channels: number): Promise
   const cpu = process.cpuUsage(cpu0);
   resampler.destroy();
   return ((cpu.user + cpu.system) / 1e6) * (3600 / AUDIO_SECONDS);
+}
+
+/**
+ * The renderer half of the Chromium path, per channel: 10 ms AudioData chunks at 48 kHz -> the page's
+ * windowed-sinc resampler -> FrameClock (20 ms frames) in the page; then the wire: FrameSender's batches
+ * of 5 frames as number arrays, JSON (the dev bridge; Electron's structured clone is cheaper) and the
+ * backend's contract validation of 'recording.frames'. CPU seconds per hour of audio for each half.
+ */
+function rendererPath(): { page: number; wire: number } {
+  const input = signal(48000, AUDIO_SECONDS, 1);
+  const resampler = new Resampler(48000);
+  const frames: CapturedFrame[] = [];
+  const clock = new FrameClock((f) => frames.push(f));
+  const chunk = 480;
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < input.length; i += chunk) clock.push(resampler.push(input.subarray(i, i + chunk)));
+  const cpu1 = process.cpuUsage(cpu0);
+  const schema = methods['recording.frames'].params;
+  const cpu2 = process.cpuUsage();
+  for (let i = 0; i < frames.length; i += 5) {
+    const batch = frames.slice(i, i + 5).map((f) => ({ seq: f.seq, t: f.t, samples: Array.from(f.samples) }));
+    const wire = JSON.stringify({ sessionId: 'bench', channel: 'mic', frames: batch });
+    schema.parse(JSON.parse(wire));
+  }
+  const cpu3 = process.cpuUsage(cpu2);
+  const perHour = (c: NodeJS.CpuUsage) => ((c.user + c.system) / 1e6) * (3600 / AUDIO_SECONDS);
+  return { page: perHour(cpu1), wire: perHour(cpu3) };
 }
 
 async function compaction(dir: string): Promise<number> {
@@ -137,15 +168,19 @@ export async function run(): Promise<BenchReport> {
   try {
     const chromiumLike = await capturePath(dir, 48000, 2);
     const native16k = await capturePath(dir, 16000, 1);
+    const renderer = rendererPath();
     const compactX = await compaction(dir);
     const jitter = await parecJitter(dir);
     const figures: BenchReport['figures'] = {
       'capture.cpuSecPerHour.48kStereo': chromiumLike,
       'capture.cpuPercentOneCore.48kStereo': (chromiumLike / 3600) * 100,
       'capture.cpuSecPerHour.16kMono': native16k,
+      'capture.cpuSecPerHour.pageResampleFrame48k': renderer.page,
+      'capture.cpuSecPerHour.wireJsonValidate': renderer.wire,
       'compaction.xRealtime': compactX,
     };
     const notes = [
+      `Chromium path per channel = page (track chunks -> windowed-sinc resampler -> 20 ms frames) + wire (batches of 5 as JSON number arrays + contract validation), then the Node path below`,
       `capture path = resample (libsamplerate WASM, medium) + framing + level meter + recorder append/flush, ${AUDIO_SECONDS} s of audio fed as fast as possible`,
     ];
     const budgets: BenchBudget[] = [

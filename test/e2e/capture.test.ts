@@ -77,6 +77,8 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
 
     server = await startDevWebServer({ rendererDir: RENDERER_DIR, dataDir, log: () => undefined });
     server.supervisor.client.on('recording.warning', (w) => warnings.push(w));
+    // The microphone tests record the microphone alone; the system-audio test turns this on.
+    unwrap(await server.supervisor.client.invoke('settings.set', { captureSystemAudio: false }));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -101,6 +103,19 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
       window.__cspViolations = [];
       document.addEventListener('securitypolicyviolation', (e) =>
         window.__cspViolations.push(e.violatedDirective + ' blocked ' + e.blockedURI));
+      // Frame delivery times (bench figure, not asserted): when each batch leaves the page.
+      window.__frameSends = [];
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (data) {
+        if (typeof data === 'string' && data.includes('"recording.frames"')) {
+          try {
+            const m = JSON.parse(data);
+            const frames = m.params.frames;
+            window.__frameSends.push([m.params.channel, frames[frames.length - 1].seq, performance.now()]);
+          } catch {}
+        }
+        return send.call(this, data);
+      };
       const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
       navigator.mediaDevices.getUserMedia = async (c) => {
         const stream = await open(c);
@@ -119,7 +134,7 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
   it('records the fake microphone into a WAV that reproduces the source', async () => {
     await page.goto(server.url);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Live');
-    await page.getByRole('button', { name: 'Record' }).click();
+    await startRecordOnly(page);
     await expect
       .poll(() => page.getByTestId('recorder-phase').textContent(), { timeout: 10_000 })
       .toBe('Recording');
@@ -204,7 +219,7 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
   it('keeps the meeting going through a microphone unplug and reports the outage', async () => {
     warnings.length = 0;
     await page.goto(server.url);
-    await page.getByRole('button', { name: 'Record' }).click();
+    await startRecordOnly(page);
     await expect
       .poll(() => page.getByTestId('recorder-phase').textContent(), { timeout: 10_000 })
       .toBe('Recording');
@@ -241,6 +256,74 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
       .toBe('Saved');
   }, 60_000);
 
+  it("records system audio from getDisplayMedia on the 'system' channel next to the microphone", async () => {
+    warnings.length = 0;
+    unwrap(await server.supervisor.client.invoke('settings.set', { captureSystemAudio: true }));
+    try {
+      await page.goto(server.url);
+      await startRecordOnly(page);
+      await expect
+        .poll(() => page.getByTestId('recorder-phase').textContent(), { timeout: 10_000 })
+        .toBe('Recording');
+      const status = async () =>
+        unwrap(await server.supervisor.client.invoke('recording.status', {})).session!;
+      const meetingId = (await status()).meetingId;
+      // The system channel's meter follows the backend's level events while the speech plays.
+      await expect
+        .poll(
+          async () =>
+            Number(await page.getByRole('meter', { name: 'System audio level' }).getAttribute('value')),
+          { timeout: 5000 },
+        )
+        .toBeGreaterThan(-60);
+      // Chromium's fake display capture (auto-accepted by --use-fake-ui-for-media-stream) carries the fake
+      // audio device's sound: the WAV, as on the microphone.
+      await expect
+        .poll(async () => (await status()).frames.system, { timeout: sourceMs + 10_000, interval: 100 })
+        .toBeGreaterThanOrEqual(Math.ceil(sourceMs / 20));
+      // Pause: within one flush interval the crash-safe WAVs on disk hold everything (stop compacts them).
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await expect.poll(() => page.getByTestId('recorder-phase').textContent()).toBe('Paused');
+      await new Promise((r) => setTimeout(r, 700));
+      const before = await status();
+      expect(before.frames.mic).toBeGreaterThan(0);
+      expect(before.missingFrames).toEqual({ mic: 0, system: 0 });
+      const folder = join(dataDir, 'recordings', String(meetingId));
+      const system = parseWav(await readFile(join(folder, 'system.wav')));
+      expect(system.sampleRate).toBe(16_000);
+      expect(system.frames).toBe(before.frames.system * 320);
+      const rec = system.samples;
+      const lag = bestLag(reference, rec);
+      const correlation = pearson(reference, rec.subarray(lag, lag + reference.length));
+      console.info(
+        '[e2e capture system]',
+        JSON.stringify({
+          systemFrames: system.frames / 320,
+          micFrames: before.frames.mic,
+          correlation: Number(correlation.toFixed(5)),
+          offsetMs: (lag / 16) | 0,
+        }),
+      );
+      const sends = (await page.evaluate('window.__frameSends')) as Array<[string, number, number]>;
+      console.info(
+        '[e2e capture jitter]',
+        JSON.stringify({ mic: deliveryJitter(sends, 'mic'), system: deliveryJitter(sends, 'system') }),
+      );
+      // The same speech, through the same reader and resampler as the microphone.
+      expect(correlation).toBeGreaterThanOrEqual(0.99);
+      expect(warnings.filter((w) => w.kind === 'gap')).toEqual([]);
+
+      await page.getByRole('button', { name: 'Stop' }).click();
+      await expect
+        .poll(() => page.getByTestId('recorder-phase').textContent(), { timeout: 30_000 })
+        .toBe('Saved');
+      expect(existsSync(join(folder, 'system.mp3'))).toBe(true);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      unwrap(await server.supervisor.client.invoke('settings.set', { captureSystemAudio: false }));
+    }
+  }, 60_000);
+
   it('loads the AudioWorklet engine from our origin under the CSP and gets 320-sample frames', async () => {
     const worklet = (await readdir(join(RENDERER_DIR, 'assets'))).find((n) => /^worklet-.*\.js$/.test(n));
     expect(worklet).toBeDefined();
@@ -265,6 +348,31 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
     ).toEqual([]);
   });
 });
+
+/**
+ * Starts a record-only meeting from the Live page, asking for record-only explicitly: the page's mode
+ * control ("Record only"), when the page has one, else its Record button (older pages recorded only).
+ */
+async function startRecordOnly(page: Page): Promise<void> {
+  const recordOnly = page.getByRole('checkbox', { name: /record only/i });
+  if ((await recordOnly.count()) > 0) await recordOnly.check();
+  await page.getByRole('button', { name: 'Record', exact: true }).click();
+}
+
+/**
+ * Delivery jitter of one channel's batches: when a batch left the page minus when its last frame's audio
+ * ended (seq * 20 ms), relative to the median of that offset; p50/p99/max in ms. Includes the track's
+ * chunking, main-thread scheduling and the one-request-at-a-time queue of the frame sender.
+ */
+function deliveryJitter(sends: Array<[string, number, number]>, channel: string) {
+  const offsets = sends.filter(([c]) => c === channel).map(([, seq, at]) => at - (seq + 1) * 20);
+  if (offsets.length === 0) return null;
+  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+  const median = sorted(offsets)[Math.floor(offsets.length / 2)]!;
+  const dev = sorted(offsets.map((o) => Math.abs(o - median)));
+  const at = (p: number) => Number(dev[Math.min(dev.length - 1, Math.floor(p * dev.length))]!.toFixed(1));
+  return { batches: offsets.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1) };
+}
 
 function pearson(a: Float32Array, b: Float32Array): number {
   const n = Math.min(a.length, b.length);

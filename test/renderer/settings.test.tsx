@@ -1,8 +1,16 @@
-import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, type Settings } from '../../main/api';
+import {
+  DEFAULT_SETTINGS,
+  type Result,
+  type Settings,
+  type StorageInfo,
+  type VerbatimApi,
+} from '../../main/api';
+import { App } from '../../renderer/src/App';
+import { installFakeMedia, type FakeMedia } from './capture-fakes';
+import { startFakeBackend, TEST_INFO } from './fake-backend';
 import { openSettings, renderApp, resetApp } from './render-app';
-import { TEST_INFO } from './fake-backend';
 
 afterEach(resetApp);
 
@@ -213,7 +221,8 @@ describe('settings page', () => {
       echoCancellation: true,
       localSpeakerName: 'Chris',
     });
-    expect(document.documentElement.dataset.theme).toBe('light');
+    // Applied by an effect, which may run just after the DOM update waitFor saw.
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe('light'));
   });
 
   it('reads the settings again after the backend restarts', async () => {
@@ -245,5 +254,176 @@ describe('appearance', () => {
     renderApp({ settings: STORED });
     expect(document.documentElement.dataset.theme).toBeUndefined();
     expect(document.documentElement.style.getPropertyValue('--font-scale')).toBe('');
+  });
+});
+
+describe('audio devices', () => {
+  let media: FakeMedia | null = null;
+  afterEach(() => {
+    media?.restore();
+    media = null;
+  });
+
+  it('lists the microphones and stores the choice, the system audio toggle and the auto-stop time', async () => {
+    media = installFakeMedia();
+    const { backend } = renderApp({ settings: STORED });
+    await openSettings();
+    const microphone = select('Microphone');
+    await waitFor(() =>
+      expect([...microphone.options].map((o) => o.textContent)).toEqual([
+        'System default',
+        'USB headset',
+        'Built-in microphone',
+      ]),
+    );
+    expect(microphone.value).toBe('');
+    fireEvent.change(microphone, { target: { value: 'usb' } });
+    await waitFor(() => expect(backend.stored.micDeviceId).toBe('usb'));
+    expect(select('Microphone').value).toBe('usb');
+    fireEvent.change(select('Microphone'), { target: { value: '' } });
+    await waitFor(() => expect(backend.stored.micDeviceId).toBeNull());
+
+    expect(control('Record system audio').checked).toBe(false);
+    fireEvent.click(control('Record system audio'));
+    await waitFor(() => expect(control('Record system audio').checked).toBe(true));
+
+    const autoStop = control('Stop after silence (minutes)');
+    expect(autoStop.value).toBe('30');
+    fireEvent.change(autoStop, { target: { value: '45' } });
+    fireEvent.keyDown(autoStop, { key: 'Enter' });
+    await waitFor(() => expect(backend.stored.autoStopMinutes).toBe(45));
+    expect(backend.setCalls()).toEqual([
+      { micDeviceId: 'usb' },
+      { micDeviceId: null },
+      { captureSystemAudio: true },
+      { autoStopMinutes: 45 },
+    ]);
+  });
+
+  it('shows a stored microphone that is not connected, and follows plug-in', async () => {
+    media = installFakeMedia();
+    renderApp({ settings: { ...STORED, micDeviceId: 'dock' } });
+    await openSettings();
+    await waitFor(() =>
+      expect(select('Microphone').selectedOptions[0]?.textContent).toMatch(/Not connected/),
+    );
+    act(() => media!.plug({ deviceId: 'dock', label: 'Dock microphone' }));
+    await waitFor(() => expect(select('Microphone').selectedOptions[0]?.textContent).toBe('Dock microphone'));
+  });
+
+  it('previews the chosen microphone level on request and releases it afterwards', async () => {
+    media = installFakeMedia();
+    const contexts: Array<{ closed: boolean }> = [];
+    class FakeAudioContext {
+      closed = false;
+      constructor() {
+        contexts.push(this);
+      }
+      createAnalyser() {
+        return {
+          fftSize: 0,
+          // A steady signal at 0.1 RMS: -20 dBFS.
+          getFloatTimeDomainData: (out: Float32Array) => out.fill(0.1),
+        };
+      }
+      createMediaStreamSource() {
+        return { connect: () => undefined };
+      }
+      close() {
+        this.closed = true;
+        return Promise.resolve();
+      }
+    }
+    const g = globalThis as Record<string, unknown>;
+    g.AudioContext = FakeAudioContext;
+    try {
+      renderApp({ settings: { ...STORED, micDeviceId: 'builtin' } });
+      await openSettings();
+      fireEvent.click(await screen.findByRole('button', { name: 'Test microphone' }));
+      const meter = await screen.findByRole('meter', { name: 'Microphone test level' });
+      await waitFor(() => expect(Number(meter.getAttribute('value'))).toBeCloseTo(-20, 3));
+      expect(screen.getByText('-20 dBFS')).toBeTruthy();
+      expect(media.getUserMedia.mock.calls.at(-1)![0].audio.deviceId).toEqual({ exact: 'builtin' });
+      const track = media.micTracks.at(-1)!;
+      fireEvent.click(screen.getByRole('button', { name: 'Stop test' }));
+      await waitFor(() => expect(track.readyState).toBe('ended'));
+      expect(contexts.every((c) => c.closed)).toBe(true);
+      expect(screen.queryByRole('meter', { name: 'Microphone test level' })).toBeNull();
+    } finally {
+      delete g.AudioContext;
+    }
+  });
+
+  it('refuses an auto-stop time out of range with the backend’s error', async () => {
+    renderApp({ settings: STORED });
+    await openSettings();
+    const autoStop = control('Stop after silence (minutes)');
+    fireEvent.change(autoStop, { target: { value: '0' } });
+    fireEvent.keyDown(autoStop, { key: 'Enter' });
+    expect(await screen.findByRole('alert')).toBeTruthy();
+    await waitFor(() => expect(control('Stop after silence (minutes)').value).toBe('30'));
+  });
+});
+
+describe('data folder and disk use', () => {
+  const USAGE: StorageInfo = {
+    dataDir: '/home/ana/.config/Verbatim/data',
+    archiveBytes: 3 * 1024 * 1024,
+    recordingsBytes: 1536 * 1024 * 1024,
+    modelsBytes: 700 * 1024 * 1024,
+    freeBytes: 42 * 1024 ** 3,
+    diskBytes: 250 * 1024 ** 3,
+  };
+
+  /** The shared fake backend does not model system.storage: this test answers it in front of it. */
+  function renderWithStorage(answers: Array<Result<StorageInfo>>) {
+    const backend = startFakeBackend(STORED);
+    const calls: unknown[] = [];
+    const api: VerbatimApi = Object.assign(Object.create(backend.api) as VerbatimApi, {
+      invoke: ((method: string, params: unknown, options?: unknown) => {
+        if (method !== 'system.storage')
+          return backend.api.invoke(method as never, params as never, options as never);
+        calls.push(params);
+        return Promise.resolve(answers[Math.min(calls.length, answers.length) - 1]);
+      }) as VerbatimApi['invoke'],
+    });
+    window.verbatim = api;
+    render(<App api={api} />);
+    return { backend, calls };
+  }
+
+  it('shows where the data lives and what each part takes, and measures again on request', async () => {
+    const { backend, calls } = renderWithStorage([
+      { ok: true, value: USAGE },
+      { ok: true, value: { ...USAGE, recordingsBytes: 2 * 1024 ** 3, freeBytes: null } },
+    ]);
+    try {
+      await openSettings();
+      await waitFor(() => expect(screen.getByTestId('storage-recordings').textContent).toBe('1.5 GB'));
+      expect(screen.getByTestId('storage-data-dir').textContent).toBe(USAGE.dataDir);
+      expect(screen.getByTestId('storage-archive').textContent).toBe('3.0 MB');
+      expect(screen.getByTestId('storage-models').textContent).toBe('700 MB');
+      expect(screen.getByTestId('storage-total').textContent).toBe('2.2 GB');
+      expect(screen.getByTestId('storage-free').textContent).toBe('42 GB of 250 GB');
+      fireEvent.click(screen.getByRole('button', { name: 'Measure again' }));
+      await waitFor(() => expect(screen.getByTestId('storage-recordings').textContent).toBe('2.0 GB'));
+      expect(screen.getByTestId('storage-free').textContent).toBe('Unknown');
+      expect(calls).toEqual([{}, {}]);
+    } finally {
+      backend.close();
+    }
+  });
+
+  it('says when the folder could not be measured', async () => {
+    const { backend } = renderWithStorage([
+      { ok: false, error: { code: 'IO_ERROR', message: 'permission denied' } },
+    ]);
+    try {
+      await openSettings();
+      expect(await screen.findByText(/Could not measure the data folder/)).toBeTruthy();
+      expect(screen.getByText(/permission denied/)).toBeTruthy();
+    } finally {
+      backend.close();
+    }
   });
 });

@@ -5,14 +5,35 @@
  * The backend owns the meeting and the files; the controller owns the device and mirrors the backend's
  * state, level and warning events for its own session.
  */
-import type { RecordingWarningKind, VerbatimApi } from '../../../main/api';
+import type { RecordingMode, RecordingWarningKind, Settings, VerbatimApi } from '../../../main/api';
 import { FrameSender } from './frame-sender';
 import { listMicrophones, MicCapture, type CapturedFrame } from './mic-capture';
+import { SystemCapture, SystemCaptureError, type SystemAudioFailure } from './system-capture';
 
 export type RecorderPhase = 'idle' | 'starting' | 'recording' | 'paused' | 'stopping' | 'done' | 'error';
 
 /** The backend's warning kinds plus what only the page knows about. */
-export type WarningKind = RecordingWarningKind | 'device-restored' | 'orphan-closed';
+export type WarningKind = RecordingWarningKind | 'device-restored' | 'orphan-closed' | 'system-ended';
+
+/**
+ * System audio for the current (or last) meeting: 'off' when the setting is off, 'on' while its frames
+ * flow; otherwise why the meeting records the microphone alone (message says it in words).
+ */
+export type SystemAudioStatus = 'off' | 'starting' | 'on' | 'ended' | SystemAudioFailure;
+
+export interface SystemAudioState {
+  status: SystemAudioStatus;
+  message: string | null;
+}
+
+export interface StartOptions {
+  /** 'live' transcribes while recording (the default); 'record-only' stores now, transcribes later. */
+  mode?: RecordingMode;
+  title?: string;
+}
+
+/** The settings capture follows; read from the backend, kept current by 'settings.changed'. */
+type CaptureSettings = Pick<Settings, 'micDeviceId' | 'captureSystemAudio' | 'autoStopMinutes'>;
 
 export interface RecordingWarning {
   id: number;
@@ -36,8 +57,17 @@ export interface RecorderSnapshot {
   /** The meeting being (or last) recorded. */
   meetingId: number | null;
   microphones: Microphone[];
-  /** '' = the system default. */
+  /** '' = the system default. Follows settings.micDeviceId. */
   deviceId: string;
+  /** The running (or last) meeting's mode; null before the first start. */
+  mode: RecordingMode | null;
+  /** Latest system-audio RMS level, dBFS; null when not recording it. */
+  systemLevelDb: number | null;
+  systemAudio: SystemAudioState;
+  /** False while the microphone is unplugged and a device is being sought (the system channel goes on). */
+  micConnected: boolean;
+  /** The microphone being recorded, as the OS names it ('' when not recording). */
+  micLabel: string;
 }
 
 interface Running {
@@ -45,6 +75,8 @@ interface Running {
   meetingId: number;
   capture: MicCapture;
   sender: FrameSender;
+  system: SystemCapture | null;
+  systemSender: FrameSender | null;
 }
 
 const INITIAL: RecorderSnapshot = {
@@ -56,7 +88,15 @@ const INITIAL: RecorderSnapshot = {
   meetingId: null,
   microphones: [],
   deviceId: '',
+  mode: null,
+  systemLevelDb: null,
+  systemAudio: { status: 'off', message: null },
+  micConnected: true,
+  micLabel: '',
 };
+
+/** Until the backend answers (and if it cannot): the schema's defaults. */
+const DEFAULT_CAPTURE: CaptureSettings = { micDeviceId: null, captureSystemAudio: true, autoStopMinutes: 15 };
 
 export class RecordingController {
   private snapshot: RecorderSnapshot = INITIAL;
@@ -64,6 +104,8 @@ export class RecordingController {
   private running: Running | null = null;
   private nextWarningId = 1;
   private ticker: ReturnType<typeof setInterval> | null = null;
+  private settings: CaptureSettings | null = null;
+  private settingsLoad: Promise<void> | null = null;
 
   constructor(private readonly api: VerbatimApi) {
     api.on('recording.state', (s) => {
@@ -72,10 +114,16 @@ export class RecordingController {
         void this.endLocally(run);
     });
     api.on('recording.level', (l) => {
-      if (l.channel === 'mic' && l.sessionId === this.running?.sessionId) this.set({ levelDb: l.rmsDb });
+      if (l.sessionId !== this.running?.sessionId) return;
+      if (l.channel === 'mic') this.set({ levelDb: l.rmsDb });
+      else this.set({ systemLevelDb: l.rmsDb });
     });
     api.on('recording.warning', (w) => {
       if (w.sessionId === this.running?.sessionId) this.warn(w.kind, w.message);
+    });
+    api.on('settings.changed', (value) => this.applySettings(value));
+    api.on('backend.connection', ({ state }) => {
+      if (state !== 'disconnected') void this.loadSettings();
     });
     // Best effort on reload/close: end the session so the meeting is closed, not left 'recording'.
     globalThis.addEventListener?.('pagehide', () => {
@@ -83,9 +131,10 @@ export class RecordingController {
       if (run) void this.api.invoke('recording.stop', { sessionId: run.sessionId });
     });
     if (typeof navigator !== 'undefined' && navigator.mediaDevices) {
-      navigator.mediaDevices.addEventListener('devicechange', () => void this.refreshDevices());
+      navigator.mediaDevices.addEventListener('devicechange', () => void this.devicesChanged());
       void this.refreshDevices();
     }
+    void this.loadSettings();
   }
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -95,56 +144,111 @@ export class RecordingController {
 
   readonly getSnapshot = (): RecorderSnapshot => this.snapshot;
 
+  /** Chooses the microphone ('' = system default) for the next meeting and keeps it in the settings. */
   setDeviceId(deviceId: string): void {
     this.set({ deviceId });
+    if (this.settings) this.settings = { ...this.settings, micDeviceId: deviceId || null };
+    void this.api.invoke('settings.set', { micDeviceId: deviceId || null });
   }
 
-  async start(): Promise<void> {
+  /**
+   * Opens the microphone (and system audio when the settings ask for it), then starts the backend's
+   * session; frames captured meanwhile are kept. Call it from the click itself: getDisplayMedia needs the
+   * click's user activation, so it is requested before anything is awaited (when settings are known).
+   */
+  async start(options: StartOptions = {}): Promise<void> {
     if (this.running || this.snapshot.phase === 'starting' || this.snapshot.phase === 'stopping') return;
-    this.set({ phase: 'starting', error: null, warnings: [], elapsedMs: 0, levelDb: null });
+    const mode = options.mode ?? 'live';
+    this.set({
+      phase: 'starting',
+      error: null,
+      warnings: [],
+      elapsedMs: 0,
+      levelDb: null,
+      systemLevelDb: null,
+      mode,
+      micConnected: true,
+      micLabel: '',
+    });
+    if (!this.settings) await this.loadSettings();
+    const settings = this.settings ?? DEFAULT_CAPTURE;
+    const origin = performance.now();
     let sender: FrameSender | null = null;
+    let systemSender: FrameSender | null = null;
     // Frames captured while the session is being created are kept, not dropped: the first word said
     // right after clicking Record belongs in the recording.
     const early: CapturedFrame[] = [];
+    const earlySystem: CapturedFrame[] = [];
+    const systemStart = settings.captureSystemAudio
+      ? this.startSystem(origin, (f) => (systemSender ? systemSender.push(f) : earlySystem.push(f)))
+      : null;
+    this.set({
+      systemAudio: systemStart
+        ? { status: 'starting', message: null }
+        : { status: 'off', message: 'System audio is off in Settings.' },
+    });
     let capture: MicCapture | null = null;
     try {
-      capture = await MicCapture.start(this.snapshot.deviceId || undefined, {
-        frame: (f) => (sender ? sender.push(f) : early.push(f)),
-        deviceLost: (label) =>
-          this.warn(
-            'device-lost',
-            `${label || 'The microphone'} was disconnected. Recording goes on with silence while the default microphone is tried.`,
-          ),
-        deviceRestored: (label) => {
-          this.warn('device-restored', `Recording from ${label || 'the default microphone'} again.`);
-          void this.refreshDevices();
+      capture = await MicCapture.start(
+        this.snapshot.deviceId || undefined,
+        {
+          frame: (f) => (sender ? sender.push(f) : early.push(f)),
+          deviceLost: (label) => {
+            this.set({ micConnected: false, levelDb: null });
+            this.warn(
+              'device-lost',
+              `${label || 'The microphone'} was disconnected. Recording goes on${this.running?.system ? ' (system audio too)' : ''} while the default microphone is tried.`,
+            );
+            void this.refreshDevices();
+          },
+          deviceRestored: (label) => {
+            this.set({ micConnected: true, micLabel: label });
+            this.warn('device-restored', `Recording from ${label || 'the default microphone'} again.`);
+            void this.refreshDevices();
+          },
+          error: (message) => this.set({ error: message }),
         },
-        error: (message) => this.set({ error: message }),
-      });
+        () => performance.now() - origin,
+      );
+      this.set({ micLabel: capture.deviceLabel });
       // Device labels are readable only once permission was granted.
       void this.refreshDevices();
-      const started = await this.startSession();
+      const system = systemStart ? await systemStart : null;
+      const started = await this.startSession(mode, options.title, settings);
       if (!started.ok) throw new Error(started.error.message);
       const { sessionId, meetingId } = started.value;
+      const timeBase = { t: null };
+      const senderEvents = {
+        failed: (e: { message: string }) => this.set({ error: `Audio could not be saved: ${e.message}` }),
+        ended: () => void this.endLocally(run),
+      };
       const run: Running = {
         sessionId,
         meetingId,
         capture,
-        sender: new FrameSender(this.api, sessionId, {
-          failed: (e) => this.set({ error: `Audio could not be saved: ${e.message}` }),
-          ended: () => void this.endLocally(run),
-        }),
+        sender: new FrameSender(this.api, sessionId, senderEvents, 'mic', timeBase),
+        system,
+        systemSender: system ? new FrameSender(this.api, sessionId, senderEvents, 'system', timeBase) : null,
       };
       sender = run.sender;
+      systemSender = run.systemSender;
+      // Mic first: its first frame is the meeting's t 0.
       for (const f of early.splice(0)) sender.push(f);
+      for (const f of earlySystem.splice(0)) systemSender?.push(f);
       this.running = run;
       this.set({ phase: 'recording', meetingId });
       this.ticker = setInterval(() => {
-        if (this.running) this.set({ elapsedMs: this.running.sender.framesSent * 20 });
+        if (this.running) this.set({ elapsedMs: recordedFrames(this.running) * 20 });
       }, 250);
     } catch (e) {
       await capture?.stop();
-      this.set({ phase: 'error', error: startError(e) });
+      await systemStart?.then((s) => s?.stop());
+      this.set({
+        phase: 'error',
+        error: startError(e),
+        micConnected: true,
+        systemAudio: { status: 'off', message: null },
+      });
     }
   }
 
@@ -152,8 +256,9 @@ export class RecordingController {
     const run = this.running;
     if (!run || this.snapshot.phase !== 'recording') return;
     run.sender.setPaused(true);
+    run.systemSender?.setPaused(true);
     const r = await this.api.invoke('recording.pause', { sessionId: run.sessionId });
-    if (r.ok) this.set({ phase: 'paused', levelDb: null });
+    if (r.ok) this.set({ phase: 'paused', levelDb: null, systemLevelDb: null });
     else this.set({ error: r.error.message });
   }
 
@@ -163,6 +268,7 @@ export class RecordingController {
     const r = await this.api.invoke('recording.resume', { sessionId: run.sessionId });
     if (!r.ok) return this.set({ error: r.error.message });
     run.sender.setPaused(false);
+    run.systemSender?.setPaused(false);
     this.set({ phase: 'recording' });
   }
 
@@ -171,8 +277,8 @@ export class RecordingController {
     if (!run) return;
     this.running = null;
     this.set({ phase: 'stopping' });
-    await run.capture.stop();
-    await run.sender.close();
+    await Promise.all([run.capture.stop(), run.system?.stop()]);
+    await Promise.all([run.sender.close(), run.systemSender?.close()]);
     this.stopTicker(run);
     // Generous: compacting a long meeting to MP3 takes a while.
     const r = await this.api.invoke(
@@ -184,11 +290,65 @@ export class RecordingController {
   }
 
   /**
+   * Starts system capture; resolves to null (and says why in the state) when it is refused or
+   * unsupported: the meeting then records the microphone alone.
+   */
+  private startSystem(origin: number, frame: (f: CapturedFrame) => void): Promise<SystemCapture | null> {
+    let capture: SystemCapture | null = null;
+    return SystemCapture.start(
+      {
+        frame,
+        ended: (label) => {
+          // Frames stop with the track; the microphone goes on.
+          if (this.running?.system !== capture) return;
+          this.set({
+            systemAudio: {
+              status: 'ended',
+              message: 'System audio stopped; the microphone is still recorded.',
+            },
+            systemLevelDb: null,
+          });
+          this.warn(
+            'system-ended',
+            `System audio${label ? ` (${label})` : ''} stopped. The microphone is still being recorded.`,
+          );
+        },
+        error: (message) => this.set({ error: message }),
+      },
+      () => performance.now() - origin,
+    ).then(
+      (started) => {
+        capture = started;
+        this.set({ systemAudio: { status: 'on', message: null } });
+        return started;
+      },
+      (error: unknown) => {
+        const failure =
+          error instanceof SystemCaptureError
+            ? error
+            : new SystemCaptureError('error', `System audio could not start: ${String(error)}`);
+        this.set({
+          systemAudio: {
+            status: failure.reason,
+            message: `${failure.message} Recording the microphone only.`,
+          },
+        });
+        return null;
+      },
+    );
+  }
+
+  /**
    * Capture lives in this window only, so a session the backend still runs when this window has none is
    * an orphan of a reload or a renderer crash: it is closed (its audio kept) and a new one started.
    */
-  private async startSession() {
-    const started = await this.api.invoke('recording.start', { mode: 'record-only' });
+  private async startSession(mode: RecordingMode, title: string | undefined, settings: CaptureSettings) {
+    const params = {
+      mode,
+      autoStopMs: settings.autoStopMinutes * 60_000,
+      ...(title?.trim() ? { title: title.trim() } : {}),
+    };
+    const started = await this.api.invoke('recording.start', params);
     if (started.ok || started.error.code !== 'INVALID_PARAMS') return started;
     const status = await this.api.invoke('recording.status', {});
     const orphan = status.ok ? status.value.session : null;
@@ -198,14 +358,14 @@ export class RecordingController {
       'orphan-closed',
       `A recording left running when the window was reloaded was closed and kept as its own meeting.`,
     );
-    return this.api.invoke('recording.start', { mode: 'record-only' });
+    return this.api.invoke('recording.start', params);
   }
 
   /** The backend ended the session itself (auto-stop, a write failure, shutdown). */
   private async endLocally(run: Running): Promise<void> {
     if (this.running !== run) return;
     this.running = null;
-    await run.capture.stop();
+    await Promise.all([run.capture.stop(), run.system?.stop()]);
     this.stopTicker(run);
     this.set({ phase: 'done' });
   }
@@ -213,7 +373,7 @@ export class RecordingController {
   private stopTicker(run: Running): void {
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = null;
-    this.set({ elapsedMs: run.sender.framesSent * 20, levelDb: null });
+    this.set({ elapsedMs: recordedFrames(run) * 20, levelDb: null, systemLevelDb: null });
   }
 
   private warn(kind: WarningKind, message: string): void {
@@ -221,7 +381,28 @@ export class RecordingController {
     this.set({ warnings: [...this.snapshot.warnings.slice(-9), warning] });
   }
 
-  private async refreshDevices(): Promise<void> {
+  private async loadSettings(): Promise<void> {
+    this.settingsLoad ??= this.api.invoke('settings.get', {}).then((r) => {
+      this.settingsLoad = null;
+      if (r.ok) this.applySettings(r.value);
+    });
+    return this.settingsLoad;
+  }
+
+  private applySettings(value: CaptureSettings): void {
+    const { micDeviceId, captureSystemAudio, autoStopMinutes } = value;
+    this.settings = { micDeviceId, captureSystemAudio, autoStopMinutes };
+    if ((micDeviceId ?? '') !== this.snapshot.deviceId) this.set({ deviceId: micDeviceId ?? '' });
+  }
+
+  /** 'devicechange': refresh the list; a running microphone checks whether its device is gone or back. */
+  private async devicesChanged(): Promise<void> {
+    const inputs = await this.refreshDevices();
+    this.running?.capture.devicesChanged(inputs);
+  }
+
+  /** Re-reads the device list (labels appear once a microphone permission was granted). */
+  async refreshDevices(): Promise<MediaDeviceInfo[]> {
     try {
       const devices = await listMicrophones();
       this.set({
@@ -229,8 +410,10 @@ export class RecordingController {
           .filter((d) => d.deviceId !== 'default' && d.deviceId !== '')
           .map((d, i) => ({ deviceId: d.deviceId, label: d.label || `Microphone ${i + 1}` })),
       });
+      return devices;
     } catch {
       this.set({ microphones: [] });
+      return [];
     }
   }
 
@@ -246,6 +429,11 @@ export function recordingControllerFor(api: VerbatimApi): RecordingController {
   let c = controllers.get(api);
   if (!c) controllers.set(api, (c = new RecordingController(api)));
   return c;
+}
+
+/** Recorded time follows the longer channel (either may have been cut short by an unplug). */
+function recordedFrames(run: Running): number {
+  return Math.max(run.sender.framesSent, run.systemSender?.framesSent ?? 0);
 }
 
 function startError(e: unknown): string {

@@ -7,7 +7,9 @@
  * preload (structured clone, where a Float32Array would be cheaper) or the dev bridge (JSON, where a
  * typed array would arrive as an object and be rejected). 16,000 numbers a second are cheap either way.
  */
-import type { ApiError, RecordingState, VerbatimApi } from '../../../main/api';
+import type { ApiError, ParamsOf, RecordingState, VerbatimApi } from '../../../main/api';
+
+type RecordingChannel = ParamsOf<'recording.frames'>['channel'];
 import type { CapturedFrame } from './mic-capture';
 
 export const FRAMES_PER_BATCH = 5;
@@ -22,16 +24,22 @@ export interface FrameSenderEvents {
 export class FrameSender {
   private batch: CapturedFrame[] = [];
   private chain: Promise<void> = Promise.resolve();
-  /** The capture's seq/t at the first frame sent: the session's stream starts at seq 0, t 0. */
-  private base: { seq: number; t: number } | null = null;
+  /** The capture's seq at the first frame sent: each channel's stream starts at seq 0. */
+  private baseSeq: number | null = null;
   private paused = false;
   private closed = false;
   private sentFrames = 0;
 
+  /**
+   * `timeBase` is shared by the meeting's senders: the first frame sent on any channel is t 0, and every
+   * channel keeps its offset from it, so the backend can line the channels up by t.
+   */
   constructor(
     private readonly api: VerbatimApi,
     private readonly sessionId: string,
     private readonly events: FrameSenderEvents,
+    private readonly channel: RecordingChannel = 'mic',
+    private readonly timeBase: { t: number | null } = { t: null },
   ) {}
 
   /** Frames recorded so far (paused time excluded): the elapsed time the page shows. */
@@ -50,8 +58,10 @@ export class FrameSender {
 
   push(frame: CapturedFrame): void {
     if (this.closed || this.paused) return;
-    this.base ??= { seq: frame.seq, t: frame.t };
-    this.batch.push({ seq: frame.seq - this.base.seq, t: frame.t - this.base.t, samples: frame.samples });
+    this.baseSeq ??= frame.seq;
+    this.timeBase.t ??= frame.t;
+    const t = Math.max(0, frame.t - this.timeBase.t);
+    this.batch.push({ seq: frame.seq - this.baseSeq, t, samples: frame.samples });
     if (this.batch.length >= FRAMES_PER_BATCH) this.send();
   }
 
@@ -69,7 +79,7 @@ export class FrameSender {
       if (this.closed && frames.length === 0) return;
       const result = await this.api.invoke(
         'recording.frames',
-        { sessionId: this.sessionId, channel: 'mic', frames },
+        { sessionId: this.sessionId, channel: this.channel, frames },
         { timeoutMs: 30_000 },
       );
       if (!result.ok) {

@@ -58,22 +58,37 @@ export class MicCapture {
   private retry: ReturnType<typeof setTimeout> | null = null;
   private lostAt = 0;
   private stopped = false;
+  private trying = false;
   private engine!: Engine;
 
   private constructor(private readonly events: MicCaptureEvents) {}
 
-  /** Opens the device first, so a refused permission fails here, before any meeting exists. */
-  static async start(deviceId: string | undefined, events: MicCaptureEvents): Promise<MicCapture> {
+  /**
+   * Opens the device first, so a refused permission fails here, before any meeting exists.
+   * `now` is the meeting's capture clock (ms): the first frame's t is when the device answered on it.
+   */
+  static async start(
+    deviceId: string | undefined,
+    events: MicCaptureEvents,
+    now: () => number = () => 0,
+  ): Promise<MicCapture> {
     const stream = await navigator.mediaDevices.getUserMedia(micConstraints(deviceId));
     const capture = new MicCapture(events);
     try {
-      capture.engine = trackProcessorAvailable() ? capture.processorEngine() : await workletEngine(events);
+      capture.engine = trackProcessorAvailable()
+        ? capture.processorEngine(Math.max(0, Math.round(now())))
+        : await workletEngine(events);
       capture.attach(stream);
       return capture;
     } catch (error) {
       for (const track of stream.getTracks()) track.stop();
       throw error;
     }
+  }
+
+  /** Whether a device is being read (false between an unplug and the default device answering). */
+  get connected(): boolean {
+    return this.stream !== null;
   }
 
   get deviceLabel(): string {
@@ -87,8 +102,8 @@ export class MicCapture {
     await this.engine.close();
   }
 
-  private processorEngine(): Engine {
-    const clock = new FrameClock((f) => this.events.frame(f));
+  private processorEngine(startMs: number): Engine {
+    const clock = new FrameClock((f) => this.events.frame(f), startMs);
     let signal = { stopped: false };
     return {
       attach: (stream) => {
@@ -138,24 +153,54 @@ export class MicCapture {
     this.scheduleRetry();
   }
 
+  /**
+   * The device list changed (navigator.mediaDevices 'devicechange'): while a device is sought, try the
+   * default at once instead of waiting for the next retry; while recording, a device that left the list
+   * is lost even if its track has not (yet) ended.
+   */
+  devicesChanged(inputs: readonly Pick<MediaDeviceInfo, 'deviceId'>[]): void {
+    if (this.stopped) return;
+    if (!this.stream) {
+      if (this.retry) {
+        clearTimeout(this.retry);
+        this.retry = null;
+        this.tryDefault();
+      }
+      return;
+    }
+    const track = this.stream.getAudioTracks()[0];
+    const id = track?.getSettings?.().deviceId;
+    // An empty list is a device list without permission, not proof that every device is gone.
+    if (track && id && inputs.length > 0 && !inputs.some((d) => d.deviceId === id)) this.lost(track.label);
+  }
+
   /** Falls back to the system default device: the chosen one is gone, the meeting goes on. */
   private scheduleRetry(): void {
     this.retry = setTimeout(() => {
       this.retry = null;
-      if (this.stopped) return;
-      navigator.mediaDevices.getUserMedia(micConstraints()).then(
-        (stream) => {
-          if (this.stopped) {
-            for (const track of stream.getTracks()) track.stop();
-            return;
-          }
-          this.engine.resumeAfter(performance.now() - this.lostAt);
-          this.attach(stream);
-          this.events.deviceRestored(this.deviceLabel);
-        },
-        () => this.scheduleRetry(),
-      );
+      this.tryDefault();
     }, RETRY_MS);
+  }
+
+  private tryDefault(): void {
+    if (this.stopped || this.trying) return;
+    this.trying = true;
+    navigator.mediaDevices.getUserMedia(micConstraints()).then(
+      (stream) => {
+        this.trying = false;
+        if (this.stopped) {
+          for (const track of stream.getTracks()) track.stop();
+          return;
+        }
+        this.engine.resumeAfter(performance.now() - this.lostAt);
+        this.attach(stream);
+        this.events.deviceRestored(this.deviceLabel);
+      },
+      () => {
+        this.trying = false;
+        if (!this.stopped && !this.retry) this.scheduleRetry();
+      },
+    );
   }
 }
 

@@ -38,19 +38,27 @@ const FRAME_MS = 20;
 /** A timestamp jump beyond this is lost audio, not jitter (chunks are 10 ms). */
 const GAP_TOLERANCE_US = 15_000;
 
-/** One frame clock across every track the meeting reads (a device switch keeps counting). */
+/**
+ * One frame clock across every track a channel reads (a device switch keeps counting). `startMs` places
+ * the channel's first sample on the meeting's capture clock: the microphone starts it (0), system audio
+ * joins a little later and its frames carry that offset in `t`, so the two channels line up by time
+ * while each one's seq starts at 0.
+ */
 export class FrameClock {
   seq = 0;
   private frame = new Float32Array(FRAME_SAMPLES);
   private fill = 0;
 
-  constructor(private readonly emit: (frame: CapturedFrame) => void) {}
+  constructor(
+    private readonly emit: (frame: CapturedFrame) => void,
+    readonly startMs = 0,
+  ) {}
 
   push(samples: Float32Array): void {
     for (let i = 0; i < samples.length; i++) {
       this.frame[this.fill++] = samples[i]!;
       if (this.fill === FRAME_SAMPLES) {
-        this.emit({ seq: this.seq, t: this.seq * FRAME_MS, samples: this.frame });
+        this.emit({ seq: this.seq, t: this.startMs + this.seq * FRAME_MS, samples: this.frame });
         this.seq++;
         this.frame = new Float32Array(FRAME_SAMPLES);
         this.fill = 0;

@@ -7,7 +7,10 @@ import { Field } from '../components/Field';
 import { Page } from '../components/Page';
 import { useDraft } from '../components/useDraft';
 import { formatDuration, formatMegabytes } from '../format';
+import { AudioSection } from '../settings/AudioSection';
 import { ModelsSection } from '../settings/ModelsSection';
+import { StorageSection } from '../settings/StorageSection';
+import { VoiceprintsSection } from '../voices/VoiceprintsSection';
 
 const THEMES: Record<Settings['theme'], string> = { system: 'Same as system', light: 'Light', dark: 'Dark' };
 
@@ -54,6 +57,8 @@ export function SettingsPage({ focusOnMount }: { focusOnMount: boolean }) {
       )}
       {settings.state === 'ok' && <SettingsForm settings={settings.value} />}
       <ModelsSection />
+      <VoiceprintsSection />
+      <StorageSection />
       <AboutSection />
       <HealthSection />
     </Page>
@@ -192,6 +197,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
           {(a11y) => <input {...a11y} {...name} type="text" autoComplete="off" spellCheck={false} />}
         </Field>
       </section>
+
+      <AudioSection settings={settings} />
     </>
   );
 }

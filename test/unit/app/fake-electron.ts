@@ -83,6 +83,13 @@ class FakeApp extends EventEmitter {
   readonly requestSingleInstanceLock = vi.fn(() => this.singleInstance);
   readonly getPath = vi.fn((name: string) => `/fake/${name}`);
   readonly getVersion = vi.fn(() => '1.2.3');
+  /** Chromium's switches as Electron exposes them: one value per switch, the last append wins. */
+  readonly switches = new Map<string, string>();
+  readonly commandLine = {
+    appendSwitch: vi.fn((name: string, value = '') => void this.switches.set(name, value)),
+    getSwitchValue: vi.fn((name: string) => this.switches.get(name) ?? ''),
+    hasSwitch: vi.fn((name: string) => this.switches.has(name)),
+  };
   ready: Promise<void> = new Promise((resolve) => (resolveReady = resolve));
   whenReady() {
     return this.ready;
@@ -103,8 +110,16 @@ export const session = {
   defaultSession: {
     setPermissionRequestHandler: vi.fn(),
     setPermissionCheckHandler: vi.fn(),
+    setDisplayMediaRequestHandler: vi.fn(),
     webRequest: { onBeforeRequest: vi.fn() },
   },
+};
+
+export const desktopCapturer = {
+  getSources: vi.fn(async (_options: unknown) => [
+    { id: 'screen:1:0', name: 'Entire screen' },
+    { id: 'screen:2:0', name: 'Screen 2' },
+  ]),
 };
 
 export const ipcMain = new EventEmitter();
@@ -123,6 +138,7 @@ export function resetFake(): void {
   app.removeAllListeners();
   app.singleInstance = true;
   app.isPackaged = false;
+  app.switches.clear();
   app.ready = new Promise((resolve) => (resolveReady = resolve));
   BrowserWindow.instances = [];
   BrowserWindow.loadError = null;
@@ -137,6 +153,7 @@ export type FakeElectron = {
   BrowserWindow: typeof BrowserWindow;
   protocol: typeof protocol;
   session: typeof session;
+  desktopCapturer: typeof desktopCapturer;
   ipcMain: EventEmitter;
   utilityProcess: typeof utilityProcess;
   MessageChannelMain: typeof MessageChannelMain;

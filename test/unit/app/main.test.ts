@@ -61,6 +61,41 @@ describe('main.ts wiring', () => {
     expect(electron.session.defaultSession.webRequest.onBeforeRequest).toHaveBeenCalled();
   });
 
+  it('serves system audio to our page only, with the loopback feature switched on before ready', async () => {
+    vi.spyOn(process, 'platform', 'get').mockReturnValue('linux');
+    const electron = await boot((e) => e.app.switches.set('enable-features', 'SomethingElse'));
+    // Merged, not replaced: Chromium keeps one value per switch.
+    expect(electron.app.switches.get('enable-features')).toBe(
+      'SomethingElse,PulseaudioLoopbackForScreenShare',
+    );
+    expect(electron.session.defaultSession.setDisplayMediaRequestHandler).not.toHaveBeenCalled();
+
+    await electron.becomeReady();
+    const handler = electron.session.defaultSession.setDisplayMediaRequestHandler.mock.calls[0]![0] as (
+      request: unknown,
+      callback: (streams: unknown) => void,
+    ) => void;
+    const answer = (request: unknown) => new Promise((resolve) => handler(request, resolve));
+    const own = {
+      frame: { url: 'app://verbatim/index.html', origin: 'app://verbatim', parent: null },
+      securityOrigin: 'app://verbatim/',
+      audioRequested: true,
+      videoRequested: true,
+    };
+    expect(await answer(own)).toEqual({
+      video: { id: 'screen:1:0', name: 'Entire screen' },
+      audio: 'loopback',
+    });
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(
+      await answer({
+        ...own,
+        securityOrigin: 'https://evil.example/',
+        frame: { url: 'https://evil.example/', origin: 'https://evil.example', parent: null },
+      }),
+    ).toBeNull();
+  });
+
   it('opens a hardened window on app://verbatim with the bundled preload', async () => {
     const electron = await boot();
     await electron.becomeReady();

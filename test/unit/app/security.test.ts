@@ -46,17 +46,36 @@ describe('isAllowedPermissionRequest', () => {
     expect(isAllowedPermissionRequest('media', details as typeof micRequest)).toBe(false);
   });
 
-  it.each([
-    'display-capture',
-    'geolocation',
-    'notifications',
-    'openExternal',
-    'clipboard-read',
-    'fileSystem',
-    'hid',
-  ])('denies %s even to our own page', (permission) =>
-    expect(isAllowedPermissionRequest(permission, micRequest)).toBe(false),
+  it.each(['geolocation', 'notifications', 'openExternal', 'clipboard-read', 'fileSystem', 'hid'])(
+    'denies %s even to our own page',
+    (permission) => expect(isAllowedPermissionRequest(permission, micRequest)).toBe(false),
   );
+
+  describe('display-capture (system audio through getDisplayMedia)', () => {
+    const displayRequest = { ...micRequest, mediaTypes: ['video', 'audio'] as Array<'audio' | 'video'> };
+
+    it('is granted to our main frame when it asks for audio', () => {
+      expect(isAllowedPermissionRequest('display-capture', displayRequest)).toBe(true);
+      expect(isAllowedPermissionRequest('display-capture', { ...micRequest })).toBe(true);
+    });
+
+    it.each([
+      ['a screen grab without audio', { ...displayRequest, mediaTypes: ['video'] }],
+      ['no media types', { ...displayRequest, mediaTypes: [] }],
+      ['a subframe', { ...displayRequest, isMainFrame: false }],
+      [
+        'another origin',
+        {
+          ...displayRequest,
+          requestingUrl: 'https://evil.example/',
+          securityOrigin: 'https://evil.example/',
+        },
+      ],
+      ['a mismatching security origin', { ...displayRequest, securityOrigin: 'https://evil.example/' }],
+    ])('is denied for %s', (_name, details) => {
+      expect(isAllowedPermissionRequest('display-capture', details as typeof micRequest)).toBe(false);
+    });
+  });
 
   it('honours an extended policy (dev server) but nothing beyond it', () => {
     const dev = createOriginPolicy(['app://verbatim', 'http://localhost:5173']);
