@@ -54,13 +54,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     emit: (event, payload) => server.emit(event, payload),
     log: options.log ?? (() => undefined),
   };
-  const recording = recordingService({
-    store: archive,
-    dataDir: options.dataDir,
-    emitState: (p) => server.emit('recording.state', p),
-    emitLevel: (p) => server.emit('recording.level', p),
-    emitWarning: (p) => server.emit('recording.warning', p),
-  });
+  const recording = recordingService(ctx);
+  const transcribe = transcribeHandlers(ctx);
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -118,7 +113,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       changed: (ids) => server.emit('models.changed', { ids }),
     }),
     ...recording.handlers,
-    ...transcribeHandlers(ctx),
+    ...transcribe.handlers,
     ...reviewHandlers(ctx),
     ...voiceHandlers(ctx),
     ...mediaHandlers(ctx),
@@ -129,6 +124,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   return {
     server,
     async shutdown() {
+      await transcribe.shutdown();
       await recording.shutdown();
       await server.shutdown();
       archive.close();

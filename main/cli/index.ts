@@ -9,7 +9,9 @@ import { defaultDataDir } from '../backend/data-dir';
 import type { CliContext } from './context';
 import { exportCommand, importCommand, meetingsCommand, searchCommand } from './commands/archive';
 import { backupCommand, restoreCommand } from './commands/backup';
-import { modelsCommand } from './commands/models';
+import { cliModelsContext, modelsCommand } from './commands/models';
+import { recordCommand } from './commands/record';
+import { transcribeCommand } from './commands/transcribe';
 import { StoreError } from '../store';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 
@@ -24,6 +26,11 @@ Commands:
                                      speaker:name, emotion:angry, before:/after:YYYY-MM-DD, lowconf
   export <meeting-id> --format md|srt|vtt|json|txt [--out DIR] [--stdout] [--overwrite]
   meetings [--limit N]               list meetings, newest first
+  transcribe <audio> [--title T] [--language L] [--export md|srt|vtt|json|txt] [--out FILE]
+                                     transcribe a WAV/MP3 file with the installed models into a new
+                                     meeting (exit 3 when no speech recognition model is installed)
+  record [--title T] [--no-system]   Linux: record the microphone and the system audio (transcribed
+                                     live when a model is installed) until Ctrl-C; prints the meeting id
   backup <file> [--overwrite]        copy the whole archive into one file (safe while the app runs)
   restore <file>                     replace the archive with a backup (close the app first; the
                                      current archive is kept beside it)
@@ -55,6 +62,10 @@ export async function runCli(
         out: { type: 'string', short: 'o' },
         stdout: { type: 'boolean' },
         overwrite: { type: 'boolean' },
+        title: { type: 'string' },
+        language: { type: 'string' },
+        export: { type: 'string' },
+        'no-system': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -72,7 +83,17 @@ export async function runCli(
     io.err('--limit must be a whole number from 1 to 200');
     return EXIT.USAGE;
   }
-  const known = ['import', 'search', 'export', 'meetings', 'models', 'backup', 'restore'];
+  const known = [
+    'import',
+    'search',
+    'export',
+    'meetings',
+    'models',
+    'backup',
+    'restore',
+    'transcribe',
+    'record',
+  ];
   if (!known.includes(command)) {
     io.err(`unknown command '${command}'\n\n${HELP}`);
     return EXIT.USAGE;
@@ -98,6 +119,8 @@ export async function runCli(
   const backend = await startInProcessBackend({
     dataDir,
     appVersion: process.env.npm_package_version ?? '0.1.0',
+    // transcribe/record load the installed models: the data folder's, then the checkout's bundled ones.
+    models: cliModelsContext(dataDir),
   });
   const ctx: CliContext = { ...io, client: backend.client, dataDir, signal: abort.signal };
   try {
@@ -115,6 +138,15 @@ export async function runCli(
         });
       case 'meetings':
         return await meetingsCommand(ctx, { limit });
+      case 'transcribe':
+        return await transcribeCommand(ctx, args[0], {
+          title: values.title,
+          language: values.language,
+          export: values.export,
+          out: values.out,
+        });
+      case 'record':
+        return await recordCommand(ctx, { title: values.title, noSystem: values['no-system'] ?? false });
       default:
         return abort.signal.aborted ? EXIT.INTERRUPTED : await modelsCommand(ctx, args);
     }
