@@ -3,6 +3,8 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Protocol } from 'electron';
 import { APP_HOST, APP_SCHEME } from './constants';
 import { contentTypeOf } from '../backend/content-types';
+import { parseMediaPath } from '../api';
+import { respondWithMedia, type ResolveMedia } from './media-protocol';
 
 /**
  * Serves the built renderer from app://verbatim/ (Electron security checklist #18: prefer a
@@ -88,6 +90,11 @@ export interface AppRequestHandlerOptions {
   root: string;
   readFile?: (file: string) => Promise<Uint8Array>;
   log?: (message: string, detail?: unknown) => void;
+  /**
+   * Resolves app://verbatim/media/<meetingId>/<channel> to a meeting's audio file (the backend's
+   * `media.file`, see media-protocol.ts). Without it, media URLs answer 404.
+   */
+  media?: ResolveMedia;
 }
 
 /** Headers every response gets; the CSP also covers worker scripts, which take it from their own response. */
@@ -111,6 +118,11 @@ export function createAppRequestHandler(
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return new Response(null, { status: 405, headers: { ...responseHeaders(null), Allow: 'GET, HEAD' } });
     }
+    const mediaTarget = mediaTargetOf(request.url);
+    if (mediaTarget !== undefined) {
+      if (!mediaTarget || !options.media) return notFound();
+      return respondWithMedia(request, mediaTarget, options.media, responseHeaders(null));
+    }
     const file = resolveAppUrlToFile(request.url, options.root);
     if (!file) return notFound();
     let body: Uint8Array;
@@ -129,11 +141,35 @@ export function createAppRequestHandler(
   };
 }
 
+/**
+ * undefined: not a media URL (serve a renderer file); null: under /media/ but not a meeting channel;
+ * else the meeting and channel. Nothing under /media/ ever falls through to the renderer folder.
+ */
+function mediaTargetOf(url: string): ReturnType<typeof parseMediaPath> | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (
+    parsed.protocol !== `${APP_SCHEME}:` ||
+    parsed.host !== APP_HOST ||
+    !parsed.pathname.startsWith('/media/')
+  )
+    return undefined;
+  return parseMediaPath(parsed.pathname);
+}
+
 function notFound(): Response {
   return new Response('Not found', { status: 404, headers: responseHeaders('404.txt') });
 }
 
 /** Call after app 'ready'. Registers on the default session, which is the one our windows use. */
-export function installAppProtocol(protocol: Pick<Protocol, 'handle'>, root: string): void {
-  protocol.handle(APP_SCHEME, createAppRequestHandler({ root }));
+export function installAppProtocol(
+  protocol: Pick<Protocol, 'handle'>,
+  root: string,
+  media?: ResolveMedia,
+): void {
+  protocol.handle(APP_SCHEME, createAppRequestHandler(media ? { root, media } : { root }));
 }

@@ -14,6 +14,7 @@ import { buildBackendEnv, createBackendHost } from './backend-host';
 import { APP_ENTRY_URL, APP_ORIGIN } from './constants';
 import { enableLoopbackFeatures, installDisplayMediaHandler } from './display-media';
 import { registerIpc } from './ipc';
+import { createMainBackendLink } from './media-protocol';
 import { createOriginPolicy, devServerOrigin } from './origins';
 import { appPaths } from './paths';
 import { installPermissionHandlers, installRequestFilter, installWebContentsGuards } from './security';
@@ -65,6 +66,10 @@ export function startVerbatim(options: StartOptions): void {
     fork: (modulePath, args, forkOptions) => utilityProcess.fork(modulePath, args, forkOptions),
     createChannel: () => new MessageChannelMain(),
   });
+  // Main's own link to the backend (a port like a window's, re-sent after every restart): the app
+  // protocol asks it where a meeting's audio is before streaming the file with range support.
+  const mediaLink = createMainBackendLink();
+  host.connect(mediaLink.renderer);
 
   let mainWindow: BrowserWindow | null = null;
   const openMainWindow = () => {
@@ -82,7 +87,7 @@ export function startVerbatim(options: StartOptions): void {
   app
     .whenReady()
     .then(() => {
-      installAppProtocol(protocol, paths.renderer);
+      installAppProtocol(protocol, paths.renderer, mediaLink.resolveMedia);
       installPermissionHandlers(session.defaultSession, trusted);
       installDisplayMediaHandler(session.defaultSession, {
         trusted,

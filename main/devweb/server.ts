@@ -5,11 +5,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_MESSAGE_BYTES } from '../api';
+import { MAX_MESSAGE_BYTES, parseMediaPath } from '../api';
 import { forkBackend } from '../backend/fork-host';
 import { superviseBackend, type BackendSupervisor } from '../backend/supervisor';
 import { buildBridgeScript } from './bundle';
 import { createBridgeHub } from './hub';
+import { createMediaAccess, serveMedia, type MediaAccess } from './media';
 import { bridgePolicy, injectBridgeScript, pagePolicy } from './page';
 import { contentTypeOf, lookupStatic } from './static-files';
 
@@ -79,6 +80,7 @@ export async function startDevWebServer(options: DevWebServerOptions): Promise<D
   let origin = '';
   let expectedHost = '';
   let policy = '';
+  let mediaAccess: MediaAccess | null = null;
 
   const http = createServer((req, res) => {
     handleRequest(req, res).catch((error: unknown) => {
@@ -102,7 +104,24 @@ export async function startDevWebServer(options: DevWebServerOptions): Promise<D
       const html = await readFile(join(rendererDir, 'index.html'), 'utf8');
       policy = bridgePolicy(pagePolicy(html), `ws://${expectedHost}`);
       const page = injectBridgeScript(html, `${BRIDGE_SCRIPT_PATH}?token=${encodeURIComponent(token)}`);
+      // The media cookie: how /media/ knows a request comes from a page this server served (media.ts).
+      if (mediaAccess) res.setHeader('Set-Cookie', mediaAccess.cookie);
       return send(req, res, 200, 'text/html; charset=utf-8', page);
+    }
+    if (path?.startsWith('/media/')) {
+      const media = parseMediaPath(path);
+      if (!media) return plain(res, 404, 'Not found');
+      const refusal = mediaAccess ? mediaAccess.check(req) : 'not ready';
+      if (refusal) {
+        log(`refused ${path}: ${refusal}`);
+        return plain(res, 403, 'Forbidden');
+      }
+      return serveMedia(req, res, media, {
+        resolve: (meetingId, channel) =>
+          supervisor.client.invoke('media.file', { meetingId, channel }, { timeoutMs: 15_000 }),
+        headers: securityHeaders,
+        plain,
+      });
     }
     const found = await lookupStatic(rendererDir, target);
     if (found.kind === 'forbidden') return plain(res, 403, 'Forbidden');
@@ -208,6 +227,7 @@ export async function startDevWebServer(options: DevWebServerOptions): Promise<D
   });
   const { port } = http.address() as AddressInfo;
   expectedHost = `${HOST}:${port}`;
+  mediaAccess = createMediaAccess(port);
   origin = `http://${expectedHost}`;
   policy = bridgePolicy(
     pagePolicy(readFileSync(join(rendererDir, 'index.html'), 'utf8')),

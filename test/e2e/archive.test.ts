@@ -125,6 +125,9 @@ describe.skipIf(!hasChromium)('the archive in Chromium', () => {
     expect(row!.y + row!.height).toBeLessThanOrEqual(viewport.height);
     // Virtualized: far fewer rows in the DOM than segments.
     expect(await page.getByTestId('segment').count()).toBeLessThan(60);
+    // An imported transcript kept no audio: the player says so instead of offering to play.
+    expect(await page.getByText('No audio was kept for this meeting').count()).toBe(1);
+    expect(await page.locator('audio').count()).toBe(0);
   });
 
   it('renames a speaker everywhere in the transcript', async () => {

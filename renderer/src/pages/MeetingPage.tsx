@@ -7,12 +7,17 @@ import { formatDate, formatLength, plural } from '../archive/format';
 import { StatusBadge } from '../archive/MeetingList';
 import { Notes } from '../archive/Notes';
 import { Participants } from '../archive/Participants';
-import { Transcript } from '../archive/Transcript';
+import { TranscribeButton } from '../archive/TranscribeButton';
 import { useMeetingDetail } from '../archive/useMeetingDetail';
 import { useApi } from '../backend/context';
 import { describeError } from '../backend/remote';
 import { useSettings } from '../backend/settings';
+import { PlayableTranscript } from '../playback/PlayableTranscript';
+import { Player } from '../playback/Player';
+import { useMeetingPlayback } from '../playback/usePlayback';
 import { routeHref } from '../routes';
+import { EmotionTimeline } from '../voices/EmotionTimeline';
+import { SpeakerTools } from '../voices/SpeakerTools';
 
 /** Used until settings.get answers; the same as the settings default. */
 const DEFAULT_THRESHOLD = 0.9;
@@ -34,6 +39,13 @@ export function MeetingPage({
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [deleteError, setDeleteError] = useState<ApiError | null>(null);
   const threshold = settings.state === 'ok' ? settings.value.confidenceThreshold : DEFAULT_THRESHOLD;
+  const loaded = detail.state === 'ok' ? detail.value : null;
+  const playback = useMeetingPlayback({
+    meetingId,
+    hasAudio: Boolean(loaded?.meeting.audioDir),
+    startAtMs: atMs,
+    status: loaded?.meeting.status,
+  });
 
   const rename = useCallback(
     async (title: string) => {
@@ -155,6 +167,12 @@ export function MeetingPage({
           Delete meeting…
         </button>
       </div>
+      <TranscribeButton
+        meetingId={meetingId}
+        hasAudio={Boolean(meeting.audioDir)}
+        hasTranscript={segments.length > 0}
+        status={meeting.status}
+      />
 
       <div className="meeting-columns">
         <section className="card" aria-labelledby="participants-heading">
@@ -166,12 +184,21 @@ export function MeetingPage({
           <Notes meetingId={meetingId} notes={notes} add={addNote} remove={removeNote} />
         </section>
       </div>
+      <SpeakerTools meetingId={meetingId} speakers={speakers} segments={segments} />
+      <EmotionTimeline meetingId={meetingId} speakers={speakers} />
 
       <section aria-labelledby="transcript-heading">
         <h2 id="transcript-heading" className="section-title">
           Transcript
         </h2>
-        <Transcript segments={segments} speakers={speakers} threshold={threshold} atMs={atMs} />
+        <Player playback={playback} segments={segments} speakers={speakers} />
+        <PlayableTranscript
+          playback={playback}
+          segments={segments}
+          speakers={speakers}
+          threshold={threshold}
+          atMs={atMs}
+        />
       </section>
 
       <ExportDialog meetingId={meetingId} open={exporting} onClose={() => setExporting(false)} />

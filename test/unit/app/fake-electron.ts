@@ -64,10 +64,13 @@ export class FakeUtilityProcess extends EventEmitter {
   });
 }
 
+/** A MessagePortMain that accepts listeners and messages (main's own backend link starts one). */
+const fakePort = (side: string) => ({ side, close: vi.fn(), on: vi.fn(), start: vi.fn(), postMessage: vi.fn() });
+
 export class MessageChannelMain {
   static created: MessageChannelMain[] = [];
-  readonly port1 = { side: 'port1', close: vi.fn() };
-  readonly port2 = { side: 'port2', close: vi.fn() };
+  readonly port1 = fakePort('port1');
+  readonly port2 = fakePort('port2');
   constructor() {
     MessageChannelMain.created.push(this);
   }

@@ -131,13 +131,18 @@ describe('main.ts wiring', () => {
     const child = electron.utilityProcess.fork.mock.results[0]!.value as FakeUtilityProcess;
     const window = electron.BrowserWindow.instances.at(-1)!;
 
+    // Main's own link (the app protocol asks it where a meeting's audio is) holds the first port.
+    expect(child.postMessage).toHaveBeenCalledTimes(1);
+    expect(child.postMessage).toHaveBeenCalledWith({ type: 'connect' }, [expect.anything()]);
+
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     electron.ipcMain.emit('verbatim:hello', mainFrameHello(window, 'https://evil.example/'));
-    expect(child.postMessage).not.toHaveBeenCalled();
+    expect(child.postMessage).toHaveBeenCalledTimes(1);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('refused'));
 
     electron.ipcMain.emit('verbatim:hello', mainFrameHello(window));
-    expect(child.postMessage).toHaveBeenCalledWith({ type: 'connect' }, [
+    expect(child.postMessage).toHaveBeenCalledTimes(2);
+    expect(child.postMessage).toHaveBeenLastCalledWith({ type: 'connect' }, [
       expect.objectContaining({ side: 'port1' }),
     ]);
     expect(window.webContents.postMessage).toHaveBeenCalledWith('verbatim:port', { restarts: 0 }, [
