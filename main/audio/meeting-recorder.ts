@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CompactionResult } from './compact';
 import { compactRecording } from './compact';
-import type { AudioChannel, AudioFrame } from './frames';
+import { FRAME_MS, type AudioChannel, type AudioFrame } from './frames';
 import type { RecordingSummary } from './recorder';
 import { ChannelRecorder } from './recorder';
 
@@ -21,6 +21,15 @@ export class MeetingRecorder {
   private readonly recorders = new Map<AudioChannel, Promise<ChannelRecorder>>();
   private pausedAt: number | null = null;
   private queue: Promise<void> = Promise.resolve();
+  /**
+   * File time of the meeting: capture time since the first frame of any channel, less the capture time
+   * spent paused (measured from the last frame before a pause to the first one after it, since the
+   * capture side sends nothing while paused).
+   */
+  private originT: number | null = null;
+  private pausedMs = 0;
+  private lastEnd: number | null = null;
+  private resumed = false;
 
   constructor(private readonly options: MeetingRecorderOptions) {}
 
@@ -41,6 +50,11 @@ export class MeetingRecorder {
       const r = await this.recorderFor(frame.channel);
       // A channel that starts while paused learns about the pause here.
       if (this.pausedAt !== null && !r.paused) r.pause(this.pausedAt);
+      if (this.pausedAt === null) {
+        const fileMs = this.advanceClock(frame.t);
+        // A channel whose first recorded frame comes late begins with silence up to that frame's file time.
+        if (r.framesAccepted === 0) r.padStart(Math.floor(fileMs / FRAME_MS));
+      }
       r.append(frame);
     });
   }
@@ -55,6 +69,7 @@ export class MeetingRecorder {
   resume(t: number): Promise<void> {
     return this.enqueue(async () => {
       this.pausedAt = null;
+      this.resumed = true;
       for (const r of this.recorders.values()) (await r).resume(t);
     });
   }
@@ -80,6 +95,17 @@ export class MeetingRecorder {
     const run = this.queue.then(op);
     this.queue = run.catch(() => {});
     return run;
+  }
+
+  /** Takes a recorded frame's capture time; returns its file time (ms). */
+  private advanceClock(t: number): number {
+    this.originT ??= t;
+    if (this.resumed) {
+      this.resumed = false;
+      if (this.lastEnd !== null) this.pausedMs += Math.max(0, t - this.lastEnd);
+    }
+    this.lastEnd = Math.max(this.lastEnd ?? -Infinity, t + FRAME_MS);
+    return t - this.originT - this.pausedMs;
   }
 
   private recorderFor(channel: AudioChannel): Promise<ChannelRecorder> {

@@ -110,6 +110,17 @@ export class ChannelRecorder {
     this.push(floatToPcm16(frame.samples));
   }
 
+  /**
+   * Silence before the first frame, so a channel that started later than the other one keeps the same
+   * file time as it (seeking and the transcript's times then hold for both files). Only before any audio.
+   */
+  padStart(frames: number): void {
+    if (this.framesAccepted > 0 || frames <= 0) return;
+    const fill = Math.min(Math.round(frames), this.maxGapFillFrames);
+    this.push(new Uint8Array(fill * BYTES_PER_FRAME));
+    this.filledFrames += fill;
+  }
+
   pause(t: number): void {
     this.pauseLog ??= new PauseLog(t);
     this.pauseLog.pause(t);

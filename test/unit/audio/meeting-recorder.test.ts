@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AudioChannel, AudioFrame } from '../../../main/audio/frames';
 import { FRAME_SAMPLES } from '../../../main/audio/frames';
 import { MeetingRecorder } from '../../../main/audio/meeting-recorder';
-import { readWavInfo } from '../../../main/audio/wav';
+import { parseWav, readWavInfo } from '../../../main/audio/wav';
 
 let dir: string;
 beforeEach(async () => {
@@ -38,9 +38,11 @@ describe('MeetingRecorder', () => {
     for (let seq = 100; seq < 125; seq++)
       await Promise.all([rec.append(frame('mic', seq)), rec.append(frame('system', seq))]);
     const summaries = await rec.close();
+    // The system file starts with 1 s of silence: its first recorded frame is at file time 1 s (the
+    // paused second is in neither file), so both files share one timeline.
     expect(summaries.map((s) => [s.path.endsWith('mic.wav') ? 'mic' : 'system', s.frames])).toEqual([
       ['mic', 75],
-      ['system', 25],
+      ['system', 75],
     ]);
     expect(readWavInfo(await readFile(join(audioDir, 'mic.wav'))).frames).toBe(75 * FRAME_SAMPLES);
     const compacted = await rec.compact();
@@ -48,5 +50,22 @@ describe('MeetingRecorder', () => {
     await expect(access(join(audioDir, 'mic.mp3'))).resolves.toBeUndefined();
     await expect(access(join(audioDir, 'system.mp3'))).resolves.toBeUndefined();
     await expect(access(join(audioDir, 'mic.wav'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('pads a channel that starts late so both files share one timeline', async () => {
+    const rec = new MeetingRecorder({ dir });
+    for (let seq = 0; seq < 40; seq++) {
+      await rec.append(frame('mic', seq));
+      // System audio arrives 300 ms after the microphone (getDisplayMedia took longer).
+      if (seq >= 15) await rec.append({ ...frame('system', seq - 15), t: seq * 20 });
+    }
+    await rec.close();
+    const mic = readWavInfo(await readFile(join(dir, 'mic.wav')));
+    const system = readWavInfo(await readFile(join(dir, 'system.wav')));
+    expect(system.frames).toBe(mic.frames);
+    const { samples } = parseWav(await readFile(join(dir, 'system.wav')));
+    expect(samples.subarray(0, 15 * FRAME_SAMPLES).every((v) => v === 0)).toBe(true);
+    // Its second frame (seq 1: the first one is sin(0) = 0) lands at 320 ms.
+    expect(samples.subarray(16 * FRAME_SAMPLES, 17 * FRAME_SAMPLES).some((v) => v !== 0)).toBe(true);
   });
 });
