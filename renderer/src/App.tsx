@@ -8,11 +8,12 @@ import { ConnectionBanner } from './components/ConnectionBanner';
 import { Nav } from './components/Nav';
 import { StatusBar } from './components/StatusBar';
 import { ArchivePage } from './pages/ArchivePage';
+import { CaptionsPage } from './pages/CaptionsPage';
 import { LivePage } from './pages/LivePage';
 import { MeetingPage } from './pages/MeetingPage';
 import { ReviewPage } from './pages/ReviewPage';
 import { SettingsPage } from './pages/SettingsPage';
-import { useHashRoute, type MeetingLocation, type Route } from './routes';
+import { isCaptionsLocation, useHashRoute, type MeetingLocation, type Route } from './routes';
 
 /** The window's root. `api` is window.verbatim (see main.tsx); undefined when the preload did not run. */
 export function App({ api }: { api: VerbatimApi | undefined }) {
@@ -21,7 +22,7 @@ export function App({ api }: { api: VerbatimApi | undefined }) {
     <ApiProvider api={api}>
       <SettingsProvider>
         <BackendStatusProvider>
-          <Shell />
+          {isCaptionsLocation(window.location.hash) ? <CaptionsPage /> : <Shell />}
         </BackendStatusProvider>
       </SettingsProvider>
     </ApiProvider>

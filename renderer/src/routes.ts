@@ -50,6 +50,14 @@ export function parseMeetingLocation(hash: string): MeetingLocation | null {
   return { meetingId: Number(match[1]), atMs };
 }
 
+/**
+ * The captions window (#/captions, main/app/captions-window.ts): a page of its own without the app's
+ * navigation. Not a nav page; a window opened on it never navigates away.
+ */
+export function isCaptionsLocation(hash: string): boolean {
+  return /^#\/?captions$/u.test(hash);
+}
+
 export interface RouteState {
   route: Route;
   /** Set when the hash names a meeting; `route` is then 'archive' (the section it belongs to). */

@@ -31,6 +31,7 @@ const benchDir = resolve(__dirname);
 /** Names that run several suites, e.g. the issue's `npm run bench -- dsp`. */
 const GROUPS: Record<string, string[]> = {
   dsp: ['features', 'vad', 'aec'],
+  ui: ['renderer'],
 };
 
 async function main(): Promise<void> {

@@ -21,7 +21,11 @@ import {
 } from '../../main/api';
 import { createBackendServer, type BackendServer, type Handlers } from '../../main/backend/server';
 import { createFakeArchive, type FakeArchive } from './fake-archive';
+import { createFakeLive } from './fake-live';
 import { createFakeModels } from './fake-models';
+import { fakeTranscribeHandlers } from './fake-transcribe';
+import { createFakeReview } from './fake-review';
+import { createFakeVoices } from './fake-voices';
 
 export interface FakeBackend {
   api: ApiClient;
@@ -113,6 +117,18 @@ export function startFakeBackend(initial: Partial<Settings> = {}, health: Partia
       return stored;
     },
     ...archive.handlers,
+    ...fakeTranscribeHandlers(() => server),
+    ...createFakeReview(
+      archive,
+      () => handlers,
+      () => server,
+    ).handlers,
+    ...createFakeLive(archive, (event, payload) => server.emit(event, payload)).handlers,
+    ...createFakeVoices(
+      archive,
+      () => stored,
+      (event, payload) => server.emit(event, payload),
+    ).handlers,
   };
 
   const server = createBackendServer(handlers, { log: () => undefined });

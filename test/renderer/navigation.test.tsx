@@ -47,14 +47,14 @@ describe('navigation', () => {
     await screen.findByRole('heading', { level: 1, name: 'Live' });
   });
 
-  it('says what each unfinished page is waiting for instead of showing fake content', async () => {
+  it('shows each page’s real starting point, not fake content', async () => {
     renderApp();
-    expect(screen.getByText('Live captions arrive with the live pipeline.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Start live captions' })).toBeTruthy();
     fireEvent.click(navLink('Archive'));
     // The archive is built: with nothing in it, it says how to get meetings in.
     expect(await screen.findByText(/No meetings yet/)).toBeTruthy();
     fireEvent.click(navLink('Review'));
-    expect(await screen.findByText(/review queue arrives/)).toBeTruthy();
+    expect(await screen.findByText(/Nothing to review/)).toBeTruthy();
   });
 });
 

@@ -1,118 +1,90 @@
-import { formatClock } from '../archive/format';
+import { memo, useCallback, useEffect } from 'react';
+import type { VerbatimApi } from '../../../main/api';
 import { useApi } from '../backend/context';
+import { useSettings } from '../backend/settings';
 import { useRecording } from '../capture/useRecording';
 import { Page } from '../components/Page';
-import { meetingHref } from '../routes';
+import { CaptionList } from '../live/CaptionList';
+import { latestCaptureMs, type CaptionsState } from '../live/captions';
+import { Moments } from '../live/Moments';
+import { Recorder } from '../live/Recorder';
+import { liveCaptionsFor, useCaptionsPart, useLiveCaptions } from '../live/store';
+import { LIVE_SETTINGS_FALLBACK } from '../live/status';
 
-/** The meter's range: -60 dBFS (room noise) to 0 dBFS (full scale). */
-const METER_FLOOR_DB = -60;
+const selectStatus = (s: CaptionsState) => s.status;
+const selectLag = (s: CaptionsState) => s.lag;
+const selectMeeting = (s: CaptionsState) => s.meetingId;
 
+/**
+ * The live view: record a meeting, read its captions as they arrive, take notes and mark moments.
+ * Recording state comes from the capture controller, captions from the live transcript events; both
+ * outlive this page, so leaving it never stops or forgets a meeting.
+ *
+ * Only the caption list subscribes to every caption change: a partial (several a second) re-renders
+ * the list, not the recorder or the notes.
+ */
 export function LivePage({ focusOnMount }: { focusOnMount: boolean }) {
-  const { state, controller } = useRecording(useApi());
-  const { phase, elapsedMs, levelDb, warnings, error, meetingId, microphones, deviceId } = state;
-  const active = phase === 'recording' || phase === 'paused';
-  const busy = phase === 'starting' || phase === 'stopping';
+  const api = useApi();
+  const { state, controller } = useRecording(api);
+  const store = liveCaptionsFor(api);
+  const status = useCaptionsPart(api, selectStatus);
+  const lag = useCaptionsPart(api, selectLag);
+  const captionsMeetingId = useCaptionsPart(api, selectMeeting);
 
+  const active = state.phase === 'recording' || state.phase === 'paused';
+  const liveState = status?.state;
+  const meetingId = active
+    ? state.meetingId
+    : liveState === 'recording' || liveState === 'paused'
+      ? captionsMeetingId
+      : null;
+
+  // A new meeting starts with an empty list, before its first event arrives.
+  useEffect(() => {
+    if (active && state.meetingId !== null) store.dispatch({ type: 'meeting', meetingId: state.meetingId });
+  }, [active, state.meetingId, store]);
+
+  // The recorded time (paused excluded) is the meeting clock; the transcript's own clock backs it up
+  // when this window is not the one capturing. Read when the user acts, not when the page rendered.
+  const now = useCallback(() => {
+    const snapshot = controller.getSnapshot();
+    const recording = snapshot.phase === 'recording' || snapshot.phase === 'paused';
+    return Math.max(recording ? snapshot.elapsedMs : 0, latestCaptureMs(store.getSnapshot()));
+  }, [controller, store]);
+
+  const sameMeeting = captionsMeetingId !== null && captionsMeetingId === state.meetingId;
   return (
     <Page title="Live" focusOnMount={focusOnMount}>
-      <section className="card" aria-labelledby="recorder-title">
-        <h2 id="recorder-title">Record a meeting</h2>
-        <p className="muted">
-          Record only: your microphone is saved to disk as you speak, safe against crashes, and can be
-          transcribed later.
-        </p>
-        <p className="muted">Live captions arrive with the live pipeline.</p>
-        <div className="field">
-          <label htmlFor="recorder-microphone">Microphone</label>
-          <select
-            id="recorder-microphone"
-            value={deviceId}
-            disabled={active || busy}
-            onChange={(e) => controller.setDeviceId(e.target.value)}
-          >
-            <option value="">System default</option>
-            {microphones.map((m) => (
-              <option key={m.deviceId} value={m.deviceId}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="meeting-actions" role="group" aria-label="Recording controls">
-          {!active && (
-            <button type="button" disabled={busy} onClick={() => void controller.start()}>
-              Record
-            </button>
+      <div className="live-layout">
+        <Recorder
+          state={state}
+          controller={controller}
+          status={sameMeeting ? status : null}
+          lag={sameMeeting && active ? lag : null}
+        />
+        <section className="card live-captions" aria-labelledby="captions-title">
+          <h2 id="captions-title">Captions</h2>
+          {state.mode === 'record-only' && active ? (
+            <p className="muted">Record only: this meeting is transcribed after it ends.</p>
+          ) : (
+            <LiveCaptionList api={api} />
           )}
-          {phase === 'recording' && (
-            <button type="button" onClick={() => void controller.pause()}>
-              Pause
-            </button>
-          )}
-          {phase === 'paused' && (
-            <button type="button" onClick={() => void controller.resume()}>
-              Resume
-            </button>
-          )}
-          {active && (
-            <button type="button" className="button-danger" onClick={() => void controller.stop()}>
-              Stop
-            </button>
-          )}
-        </div>
-        <dl className="facts">
-          <dt>Status</dt>
-          <dd data-testid="recorder-phase">{PHASE_LABELS[phase]}</dd>
-          <dt>Recorded</dt>
-          <dd>
-            <span role="timer" aria-label="Recorded time" data-testid="recorder-elapsed">
-              {formatClock(elapsedMs)}
-            </span>
-          </dd>
-          <dt>Input level</dt>
-          <dd>
-            <meter
-              aria-label="Microphone level"
-              min={METER_FLOOR_DB}
-              max={0}
-              low={-40}
-              high={-6}
-              optimum={-20}
-              value={levelDb === null ? METER_FLOOR_DB : Math.max(METER_FLOOR_DB, levelDb)}
-            />{' '}
-            <span className="muted">{levelDb === null ? '—' : `${Math.round(levelDb)} dBFS`}</span>
-          </dd>
-        </dl>
-        {error && (
-          <div className="notice notice-error" role="alert">
-            <p>{error}</p>
-          </div>
-        )}
-        {warnings.length > 0 && (
-          <ul className="problems" aria-label="Recording warnings">
-            {warnings.map((w) => (
-              <li key={w.id} role="alert" className="banner banner-warning" data-kind={w.kind}>
-                {w.message}
-              </li>
-            ))}
-          </ul>
-        )}
-        {phase === 'done' && meetingId !== null && (
-          <p>
-            Saved. <a href={meetingHref(meetingId)}>Open the recorded meeting</a>
-          </p>
-        )}
-      </section>
+        </section>
+        <Moments api={api} meetingId={meetingId} now={now} />
+      </div>
     </Page>
   );
 }
 
-const PHASE_LABELS = {
-  idle: 'Not recording',
-  starting: 'Starting…',
-  recording: 'Recording',
-  paused: 'Paused',
-  stopping: 'Saving…',
-  done: 'Saved',
-  error: 'Not recording',
-} as const;
+const LiveCaptionList = memo(function LiveCaptionList({ api }: { api: VerbatimApi }) {
+  const { captions } = useLiveCaptions(api);
+  const { settings } = useSettings();
+  const current = settings.state === 'ok' ? settings.value : LIVE_SETTINGS_FALLBACK;
+  return (
+    <CaptionList
+      captions={captions}
+      localName={current.localSpeakerName}
+      threshold={current.confidenceThreshold}
+    />
+  );
+});

@@ -15,6 +15,7 @@ import { useSettings } from '../backend/settings';
 import { PlayableTranscript } from '../playback/PlayableTranscript';
 import { Player } from '../playback/Player';
 import { useMeetingPlayback } from '../playback/usePlayback';
+import { reviewHref } from '../review/scope';
 import { routeHref } from '../routes';
 import { EmotionTimeline } from '../voices/EmotionTimeline';
 import { SpeakerTools } from '../voices/SpeakerTools';
@@ -156,6 +157,11 @@ export function MeetingPage({
         <button type="button" onClick={() => setExporting(true)}>
           Export…
         </button>
+        {segments.length > 0 && (
+          <a className="button-link" href={reviewHref(meetingId)}>
+            Review this meeting
+          </a>
+        )}
         <button
           type="button"
           className="button-danger"

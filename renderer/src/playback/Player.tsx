@@ -1,6 +1,5 @@
 import type { MediaChannelName, Segment, Speaker } from '../../../main/api';
 import { describeError } from '../backend/remote';
-import './playback.css';
 import { formatPosition } from './position';
 import { Timeline } from './Timeline';
 import { SKIP_MS, useSpaceToPlay, useTransportState, type MeetingPlayback } from './usePlayback';

@@ -4,7 +4,6 @@ import { formatClock } from '../archive/format';
 import { useApi } from '../backend/context';
 import { describeError } from '../backend/remote';
 import type { Span } from '../playback/span';
-import './review.css';
 
 /**
  * The review queue, keyboard first (DESIGN.md "Confidence and review"): a listbox of the spans most

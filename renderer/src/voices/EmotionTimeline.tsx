@@ -2,7 +2,6 @@ import type { EmotionBin, EmotionLabel, Speaker, SpeakerEmotions } from '../../.
 import { speakerName } from '../archive/speakers';
 import { describeError } from '../backend/remote';
 import { useEmotions } from './useVoices';
-import './voices.css';
 
 /** What a bin shows: a notable emotion, "neutral/unknown" speech, or no speech at all. */
 export type BinKind = Exclude<EmotionLabel, 'unknown' | 'neutral'> | 'calm' | 'silent';

@@ -6,7 +6,6 @@ import { speakerName } from '../archive/speakers';
 import { describeError } from '../backend/remote';
 import { routeHref } from '../routes';
 import { useSuggestions, useVoiceAction } from './useVoices';
-import './voices.css';
 
 const TIER_TEXT: Record<NameSuggestion['tier'], string> = {
   sure: 'sure',

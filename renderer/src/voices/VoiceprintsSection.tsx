@@ -5,7 +5,6 @@ import { describeError } from '../backend/remote';
 import { useSettings } from '../backend/settings';
 import { Field } from '../components/Field';
 import { useVoiceAction, useVoiceprints } from './useVoices';
-import './voices.css';
 
 /**
  * Settings → Remembered voices (issue 7 §3): the opt-in, and the saved voiceprints with rename and

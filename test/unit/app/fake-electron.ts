@@ -65,7 +65,13 @@ export class FakeUtilityProcess extends EventEmitter {
 }
 
 /** A MessagePortMain that accepts listeners and messages (main's own backend link starts one). */
-const fakePort = (side: string) => ({ side, close: vi.fn(), on: vi.fn(), start: vi.fn(), postMessage: vi.fn() });
+const fakePort = (side: string) => ({
+  side,
+  close: vi.fn(),
+  on: vi.fn(),
+  start: vi.fn(),
+  postMessage: vi.fn(),
+});
 
 export class MessageChannelMain {
   static created: MessageChannelMain[] = [];
