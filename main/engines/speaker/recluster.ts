@@ -110,10 +110,16 @@ function bigClusters(ids: readonly number[], durations: readonly number[], minMs
 }
 
 /**
- * One pass: every cluster with less than `minMs` of speech joins the closest cluster that has
- * enough (by centroid cosine). If none has enough, the largest one is kept as the only target.
+ * One pass: every cluster with less than `minMs` of speech joins the closest cluster that has enough
+ * (by centroid cosine). When no cluster has enough speech the meeting is short, not split: a stand-up
+ * where three people each say one sentence stays three people.
  */
-function foldSmall(items: readonly ReclusterItem[], clusterOf: number[], minMs: number): void {
+function foldSmall(
+  items: readonly ReclusterItem[],
+  clusterOf: number[],
+  minMs: number,
+  minSimilarity: number,
+): void {
   const duration = new Map<number, number>();
   const sums = new Map<number, Float64Array>();
   items.forEach((it, i) => {
@@ -125,8 +131,8 @@ function foldSmall(items: readonly ReclusterItem[], clusterOf: number[], minMs: 
     sums.set(c, sum);
   });
   if (duration.size < 2) return;
-  let big = [...duration].filter(([, ms]) => ms >= minMs).map(([c]) => c);
-  if (big.length === 0) big = [[...duration].sort((a, b) => b[1] - a[1])[0]![0]];
+  const big = [...duration].filter(([, ms]) => ms >= minMs).map(([c]) => c);
+  if (big.length === 0) return;
   const target = new Map<number, number>();
   for (const c of duration.keys()) {
     if (big.includes(c)) continue;

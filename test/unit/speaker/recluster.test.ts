@@ -82,6 +82,12 @@ describe('recluster', () => {
     expect(new Set(recluster(base, { minClusterMs: 2000 }).speakers).size).toBe(2);
   });
 
+  it('folds nobody when no cluster has enough speech (a short meeting, not a split)', () => {
+    const short = items([0, 1, 2], ['S1', 'S2', 'S3']);
+    expect(new Set(recluster(short).speakers).size).toBe(3);
+    expect(new Set(recluster(short, { minClusterMs: 60_000 }).speakers).size).toBe(3);
+  });
+
   it('keeps the live grouping when nothing is reliable', () => {
     const r = recluster(
       items([0, 1], ['S1', 'S2'], 1, [false, false]).map((x) => ({ ...x, embedding: null })),
