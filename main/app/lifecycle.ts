@@ -11,6 +11,8 @@ import {
 } from 'electron';
 import { installAppProtocol, registerAppScheme } from './app-protocol';
 import { buildBackendEnv, createBackendHost } from './backend-host';
+import { createCaptionsController, type CaptionsController } from './captions-controller';
+import { createCaptionsWindow } from './captions-window';
 import { APP_ENTRY_URL, APP_ORIGIN } from './constants';
 import { enableLoopbackFeatures, installDisplayMediaHandler } from './display-media';
 import { registerIpc } from './ipc';
@@ -72,10 +74,13 @@ export function startVerbatim(options: StartOptions): void {
   host.connect(mediaLink.renderer);
 
   let mainWindow: BrowserWindow | null = null;
+  let captions: CaptionsController | null = null;
   const openMainWindow = () => {
     const window = createMainWindow({ preload: paths.preload, url: entryUrl, log });
     window.on('closed', () => {
       if (mainWindow === window) mainWindow = null;
+      // The captions window belongs to the main one; left alone it would keep the app from quitting.
+      captions?.dismiss();
     });
     mainWindow = window;
   };
@@ -96,6 +101,12 @@ export function startVerbatim(options: StartOptions): void {
       });
       installRequestFilter(session.defaultSession, network);
       registerIpc({ ipcMain, trusted, onHello: (sender) => host.connect(sender) });
+      // Before host.start(): the link's first 'connected' is what makes the controller read the state.
+      captions = createCaptionsController({
+        link: mediaLink,
+        openWindow: () => createCaptionsWindow({ preload: paths.preload, url: entryUrl, log }),
+        log,
+      });
       host.start();
       openMainWindow();
       // macOS: clicking the dock icon with no window open brings one back.

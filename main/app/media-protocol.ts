@@ -4,8 +4,10 @@
  * streams it with range support (main/backend/http-range.ts, the same decisions as the dev bridge), so
  * <audio> can seek without reading a whole hour of WAV.
  *
- * Main has no backend client of its own otherwise: createMainBackendLink below joins the backend host
- * like a page does (it receives a port after every start and restart) and keeps an API client on it.
+ * Main's own backend client lives here too: createMainBackendLink below joins the backend host like a
+ * page does (it receives a port after every start and restart) and keeps an API client on it. Besides
+ * media lookups it serves the captions controller (captions-controller.ts), which follows settings and
+ * recording events.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -13,10 +15,17 @@ import { Readable } from 'node:stream';
 import {
   apiError,
   createApiClient,
+  events,
   type ApiClient,
+  type CallOptions,
+  type EventName,
   type MediaChannelName,
   type MediaFile,
+  type MethodName,
+  type ParamsOf,
+  type PayloadOf,
   type Result,
+  type ResultOf,
 } from '../api';
 import { bodyLength, decideRange, rangeResponseHeaders } from '../backend/http-range';
 import { messagePortMainTransport, type MessagePortMainLike } from '../backend/transports-node';
@@ -86,8 +95,24 @@ export interface MainBackendLink {
   readonly renderer: RendererLike<MessagePortMainLike>;
   /** `media.file` on the current backend; BACKEND_UNAVAILABLE while there is none. */
   resolveMedia: ResolveMedia;
+  /** A call on the current backend; BACKEND_UNAVAILABLE at once while there is none (nothing is queued). */
+  invoke<M extends MethodName>(
+    method: M,
+    params: ParamsOf<M>,
+    options?: CallOptions,
+  ): Promise<Result<ResultOf<M>>>;
+  /**
+   * Backend events, on whichever backend is current: listeners survive restarts. Like the preload, the
+   * link itself reports 'backend.connection' (connected, restarted, disconnected), so a listener knows
+   * when to read state again. Returns the unsubscribe function.
+   */
+  on<E extends EventName>(event: E, listener: (payload: PayloadOf<E>) => void): () => void;
+  /** Whether a backend is connected right now. */
+  readonly connected: boolean;
   close(): void;
 }
+
+type Listener = (payload: unknown) => void;
 
 /**
  * Main's own connection to the backend, shaped like a page for the backend host (which already knows
@@ -95,8 +120,20 @@ export interface MainBackendLink {
  */
 export function createMainBackendLink(options: { timeoutMs?: number } = {}): MainBackendLink {
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const listeners = new Map<string, Set<Listener>>();
   let client: ApiClient | null = null;
+  let everConnected = false;
   let closed = false;
+
+  const emit = (name: string, payload: unknown) => {
+    for (const listener of [...(listeners.get(name) ?? [])]) {
+      try {
+        listener(payload);
+      } catch (error) {
+        console.error(`[main] listener for '${name}' threw`, error);
+      }
+    }
+  };
   const drop = () => {
     client?.dispose(apiError('BACKEND_UNAVAILABLE', 'The backend restarted.'));
     client = null;
@@ -105,25 +142,51 @@ export function createMainBackendLink(options: { timeoutMs?: number } = {}): Mai
     id: -1,
     isDestroyed: () => closed,
     once: () => undefined,
-    postMessage(channel, _message, transfer) {
-      if (channel === IPC.lost) drop();
+    postMessage(channel, message, transfer) {
+      if (closed) return;
+      if (channel === IPC.lost) {
+        drop();
+        const info = message as { restarts?: unknown } | undefined;
+        const restarts = typeof info?.restarts === 'number' ? info.restarts : 0;
+        emit('backend.connection', { state: 'disconnected', restarts });
+        return;
+      }
       if (channel !== IPC.port) return;
       const port = transfer?.[0];
       if (!port) return;
       drop();
-      client = createApiClient(messagePortMainTransport(port));
+      const next = createApiClient(messagePortMainTransport(port));
+      // Forwarded by name so listeners registered on the link outlive this client.
+      for (const name of Object.keys(events) as EventName[]) next.on(name, (payload) => emit(name, payload));
+      client = next;
+      const info = message as { restarts?: unknown } | undefined;
+      const restarts = typeof info?.restarts === 'number' ? info.restarts : 0;
+      emit('backend.connection', { state: everConnected ? 'restarted' : 'connected', restarts });
+      everConnected = true;
     },
+  };
+  const invoke: MainBackendLink['invoke'] = async (method, params, callOptions) => {
+    if (!client) return { ok: false, error: apiError('BACKEND_UNAVAILABLE', 'The backend is not running.') };
+    return client.invoke(method, params, { timeoutMs, ...callOptions });
   };
   return {
     renderer,
-    resolveMedia: async (meetingId, channel) => {
-      if (!client)
-        return { ok: false, error: apiError('BACKEND_UNAVAILABLE', 'The backend is not running.') };
-      return client.invoke('media.file', { meetingId, channel }, { timeoutMs });
+    resolveMedia: (meetingId, channel) => invoke('media.file', { meetingId, channel }),
+    invoke,
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      const wrapped = listener as Listener;
+      set.add(wrapped);
+      return () => void set.delete(wrapped);
+    },
+    get connected() {
+      return client !== null;
     },
     close() {
       closed = true;
       drop();
+      listeners.clear();
     },
   };
 }

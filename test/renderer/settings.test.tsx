@@ -232,6 +232,21 @@ describe('settings page', () => {
     act(() => backend.api.emitLocal('backend.connection', { state: 'restarted', restarts: 1 }));
     await waitFor(() => expect(select('Language').value).toBe('ko'));
   });
+
+  it('binds the captions window checkbox to settings.captionsWindow', async () => {
+    const label = 'Show a small captions window while recording';
+    const { backend } = renderApp({ settings: { ...STORED, captionsWindow: false } });
+    await openSettings();
+    expect(control(label).checked).toBe(false);
+    fireEvent.click(control(label));
+    await waitFor(() => expect(control(label).checked).toBe(true));
+    expect(backend.setCalls()).toEqual([{ captionsWindow: true }]);
+    expect(backend.stored).toEqual({ ...STORED, captionsWindow: true });
+
+    // Switched off elsewhere (another window, or the backend): the box follows.
+    act(() => backend.server.emit('settings.changed', { ...STORED, captionsWindow: false }));
+    await waitFor(() => expect(control(label).checked).toBe(false));
+  });
 });
 
 describe('appearance', () => {

@@ -122,6 +122,23 @@ function SettingsForm({ settings }: { settings: Settings }) {
             </select>
           )}
         </Field>
+        <Field
+          id="setting-captions-window"
+          label="Show a small captions window while recording"
+          hint="The last two lines in large type, kept above other windows. Closing it hides it until the next meeting."
+          saving={!!saving.captionsWindow}
+          error={errors.captionsWindow}
+          inline
+        >
+          {(a11y) => (
+            <input
+              {...a11y}
+              type="checkbox"
+              checked={settings.captionsWindow}
+              onChange={(event) => void set('captionsWindow', event.target.checked)}
+            />
+          )}
+        </Field>
       </section>
 
       <section className="card" aria-labelledby="transcription-heading">
