@@ -114,12 +114,7 @@ function bigClusters(ids: readonly number[], durations: readonly number[], minMs
  * (by centroid cosine). When no cluster has enough speech the meeting is short, not split: a stand-up
  * where three people each say one sentence stays three people.
  */
-function foldSmall(
-  items: readonly ReclusterItem[],
-  clusterOf: number[],
-  minMs: number,
-  minSimilarity: number,
-): void {
+function foldSmall(items: readonly ReclusterItem[], clusterOf: number[], minMs: number): void {
   const duration = new Map<number, number>();
   const sums = new Map<number, Float64Array>();
   items.forEach((it, i) => {
