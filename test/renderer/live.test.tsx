@@ -20,6 +20,7 @@ import {
   type CaptionsState,
 } from '../../renderer/src/live/captions';
 import { App } from '../../renderer/src/App';
+import { LatencyMeter } from '../../renderer/src/live/latency';
 import { isMarkHotkey, lagText } from '../../renderer/src/live/status';
 import { startFakeBackend, type FakeBackend } from './fake-backend';
 import { installFakeMicrophone, liveScript } from './fake-live';
@@ -670,3 +671,52 @@ function renderCaptionsWindow(backend: FakeBackend): HTMLElement {
   // The same connection: its captions store already holds the meeting's lines.
   return render(<App api={backend.api} />).container;
 }
+
+/* ---- Latency debug panel (issue 8 item 6) --------------------------------------------------------- */
+
+describe('LatencyMeter', () => {
+  it('derives audio -> partial, endpoint -> final and delivery from the events’ own timestamps', () => {
+    const meter = new LatencyMeter();
+    expect(meter.summary('delivery')).toBeNull();
+    // Recorded 5,300 ms of the meeting when a partial covering audio up to 5,000 ms arrived 4 ms after it left.
+    meter.partial({ captureMs: 5000, emittedAt: 1_000_000 }, 1_000_004, 5300);
+    // Another window captures: no audio reference, delivery still counts.
+    meter.partial({ captureMs: 6000, emittedAt: 1_000_100 }, 1_000_102, null);
+    meter.final({ emittedAt: 1_000_250, endpointAt: 1_000_130 }, 1_000_251);
+    expect(meter.summary('audioToPartial')).toMatchObject({ count: 1, last: 300, p50: 300 });
+    expect(meter.summary('endpointToFinal')).toMatchObject({ count: 1, last: 120 });
+    expect(meter.summary('delivery')).toMatchObject({ count: 3, last: 1, p50: 2, max: 4 });
+  });
+
+  it('keeps the last 256 samples, so the percentiles follow the meeting as it goes on', () => {
+    const meter = new LatencyMeter();
+    for (let i = 0; i < 256; i++) meter.record('endpointToFinal', 1000);
+    for (let i = 0; i < 256; i++) meter.record('endpointToFinal', i < 243 ? 10 : 500);
+    const s = meter.summary('endpointToFinal')!;
+    expect(s).toMatchObject({ count: 256, p50: 10, max: 500, last: 500 });
+    expect(s.p95).toBe(500);
+    meter.record('delivery', -3);
+    expect(meter.summary('delivery')!.last).toBe(0);
+  });
+});
+
+describe('the latency panel', () => {
+  it('shows the figures of the running meeting when opened', async () => {
+    const { script } = await startLive();
+    const panel = screen.getByText('Latency (debug)').closest('details')!;
+    await events(() => {
+      script.partial({ key: 'm1', text: 'so the plan', startMs: 0 });
+      script.final({ key: 'm1', text: 'so the plan', startMs: 0, speaker: MIC });
+    });
+    await act(async () => {
+      panel.open = true;
+      panel.dispatchEvent(new Event('toggle'));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    const table = within(panel).getByRole('table');
+    const row = (name: string) => within(table).getByRole('row', { name: new RegExp(`^${name}`) });
+    expect(row('Endpoint → final').textContent).toMatch(/\d+ ms/);
+    // One partial and one final reached this window.
+    expect(within(row('Backend → window')).getAllByRole('cell').at(-1)!.textContent).toBe('2');
+  });
+});

@@ -5,6 +5,7 @@ import { useSettings } from '../backend/settings';
 import { useRecording } from '../capture/useRecording';
 import { Page } from '../components/Page';
 import { CaptionList } from '../live/CaptionList';
+import { LatencyPanel } from '../live/LatencyPanel';
 import { latestCaptureMs, type CaptionsState } from '../live/captions';
 import { Moments } from '../live/Moments';
 import { Recorder } from '../live/Recorder';
@@ -52,6 +53,12 @@ export function LivePage({ focusOnMount }: { focusOnMount: boolean }) {
     return Math.max(recording ? snapshot.elapsedMs : 0, latestCaptureMs(store.getSnapshot()));
   }, [controller, store]);
 
+  // Audio -> partial is measured against this window's recorded time, so only while it captures.
+  const recordedMs = useCallback(() => {
+    const snapshot = controller.getSnapshot();
+    return snapshot.phase === 'recording' || snapshot.phase === 'paused' ? snapshot.elapsedMs : null;
+  }, [controller]);
+
   const sameMeeting = captionsMeetingId !== null && captionsMeetingId === state.meetingId;
   return (
     <Page title="Live" focusOnMount={focusOnMount}>
@@ -71,6 +78,7 @@ export function LivePage({ focusOnMount }: { focusOnMount: boolean }) {
           )}
         </section>
         <Moments api={api} meetingId={meetingId} now={now} />
+        <LatencyPanel api={api} meetingId={meetingId} recordedMs={recordedMs} />
       </div>
     </Page>
   );
