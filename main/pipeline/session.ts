@@ -60,6 +60,11 @@ export interface SessionConfig {
   /** A mic final waits for the overlapping system audio to be final, but never longer than this (mic audio). */
   echoGuardMaxWaitMs: number;
   pseudoStreaming: PseudoStreamingOptions;
+  /**
+   * Name shown for the microphone's speaker (settings.localSpeakerName), stored as its display name so the
+   * meeting view, search and exports say "Ana" rather than the machine label 'you'.
+   */
+  localSpeakerName?: string;
   /** Options passed to the final-pass decode (language, hotwords). */
   language?: string;
   hotwords?: readonly string[];
@@ -535,7 +540,12 @@ export class LiveSession {
     const key = `${channel}:${label}`;
     let id = this.speakerIds.get(key);
     if (id === undefined) {
-      id = this.options.store.speakers.add(this.meetingIdValue!, { label, channel }).id;
+      const displayName = channel === 'mic' ? (this.config.localSpeakerName?.trim() ?? null) : null;
+      id = this.options.store.speakers.add(this.meetingIdValue!, {
+        label,
+        channel,
+        ...(displayName ? { displayName } : {}),
+      }).id;
       this.speakerIds.set(key, id);
     }
     return { id, label };

@@ -17,7 +17,12 @@ export interface LiveTranscriberOptions {
   store: Store;
   meetingId: number;
   loadEngines: BackendContext['loadEngines'];
-  settings: { language: string; vocabulary: readonly string[]; echoCancellation: boolean };
+  settings: {
+    language: string;
+    vocabulary: readonly string[];
+    echoCancellation: boolean;
+    localSpeakerName: string;
+  };
   emit: BackendContext['emit'];
   log: BackendContext['log'];
   /** The transcription stopped or never started (no model, load failure, pipeline error): record only. */
@@ -182,7 +187,11 @@ export class LiveTranscriber {
       store: this.options.store,
       engines: loaded.engines,
       meetingId,
-      config: { language: settings.language, hotwords: settings.vocabulary },
+      config: {
+        language: settings.language,
+        hotwords: settings.vocabulary,
+        localSpeakerName: settings.localSpeakerName,
+      },
       now: () => Date.now(),
       manageMeetingStatus: false,
       log: (message, data) => this.options.log(`meeting ${meetingId}: ${message}`, data),

@@ -36,6 +36,8 @@ export interface RunOptions {
   engines: SessionEngines;
   language?: string;
   hotwords?: readonly string[];
+  /** Display name of the microphone's speaker (settings.localSpeakerName). */
+  localSpeakerName?: string;
   /** Aborting stops feeding at once, without finalizing (see above). */
   signal: AbortSignal;
   /** The job's last checkpoint (RunProgress.resumeMs of a previous run). */
@@ -90,6 +92,7 @@ export async function runTranscription(options: RunOptions): Promise<RunOutcome>
     config: {
       ...(options.language && options.language !== 'auto' ? { language: options.language } : {}),
       ...(options.hotwords?.length ? { hotwords: options.hotwords } : {}),
+      ...(options.localSpeakerName ? { localSpeakerName: options.localSpeakerName } : {}),
     },
     ...(options.log ? { log: options.log } : {}),
   });

@@ -131,6 +131,7 @@ export function transcribeService(
         engines: loaded.engines,
         language: row.language ?? settings.language,
         hotwords: settings.vocabulary,
+        localSpeakerName: settings.localSpeakerName,
         signal: job.abort.signal,
         resumeMs: row.resumeMs,
         ...(options.batchFrames ? { batchFrames: options.batchFrames } : {}),

@@ -225,3 +225,21 @@ describe('meeting time across a pause', () => {
     expect(Math.abs(lastMic.startMs - 15_500)).toBeLessThan(400);
   });
 });
+
+describe('the local speaker', () => {
+  it('is stored under the name from settings, so every view and export shows it', async () => {
+    const store = memoryStore();
+    const session = createSession({
+      store,
+      engines: { vad: energyVad(), streaming: new ToneStreaming(), createEchoCanceller: null },
+      config: { localSpeakerName: 'Ana' },
+    });
+    await session.start();
+    for (const f of framesOf(toneMeeting(-30))) session.pushFrame(f);
+    await session.stop();
+    const rows = store.speakers.list(session.meetingId!);
+    expect(rows.find((r) => r.channel === 'mic')).toMatchObject({ label: 'you', displayName: 'Ana' });
+    // Remote speakers stay unnamed until the user (or an accepted voiceprint suggestion) names them.
+    expect(rows.filter((r) => r.channel === 'system').every((r) => r.displayName === null)).toBe(true);
+  });
+});
