@@ -76,6 +76,11 @@ export const recordingMethods = {
         /** 'live' without an installed ASR model records and says why (transcript.status reason 'no-asr-model'). */
         mode: RecordingModeSchema.default('live'),
         /** Stop after this much silence on both channels (default 15 min). */
+        /**
+         * How many people speak on the system audio, when the user knows (issue 7: end-of-meeting
+         * re-clustering then finds exactly that many instead of using its distance threshold).
+         */
+        remoteSpeakers: z.number().int().min(1).max(20).optional(),
         autoStopMs: z
           .number()
           .int()

@@ -65,6 +65,8 @@ export interface SessionConfig {
    * meeting view, search and exports say "Ana" rather than the machine label 'you'.
    */
   localSpeakerName?: string;
+  /** Speakers on the system channel when the user knows: re-clustering at stop finds exactly that many. */
+  speakerCount?: number;
   /** Options passed to the final-pass decode (language, hotwords). */
   language?: string;
   hotwords?: readonly string[];
@@ -288,7 +290,10 @@ export class LiveSession {
     const finish = this.options.engines.speaker?.finish;
     if (!finish) return;
     const summary = await this.optional('speaker re-clustering', () =>
-      finish.call(this.options.engines.speaker),
+      finish.call(
+        this.options.engines.speaker,
+        this.config.speakerCount === undefined ? {} : { speakerCount: this.config.speakerCount },
+      ),
     );
     if (!summary) return;
     const { store } = this.options;

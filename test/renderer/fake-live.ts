@@ -25,7 +25,7 @@ type Emit = <E extends EventName>(event: E, payload: PayloadOf<E>) => void;
 interface LiveState {
   session: RecordingSession | null;
   /** Every recording.start's params as the handler received them. */
-  starts: { title?: string | undefined; mode: RecordingMode }[];
+  starts: { title?: string | undefined; mode: RecordingMode; remoteSpeakers?: number }[];
   emit: Emit;
   archive: FakeArchive;
 }
@@ -55,9 +55,9 @@ export function createFakeLive(
   };
   return {
     handlers: {
-      'recording.start': ({ title, mode }) => {
+      'recording.start': ({ title, mode, remoteSpeakers }) => {
         if (state.session) throw new ApiException('INVALID_PARAMS', 'A recording is already running.');
-        state.starts.push({ title, mode });
+        state.starts.push({ title, mode, ...(remoteSpeakers === undefined ? {} : { remoteSpeakers }) });
         const detail = archive.add({
           title: title ?? 'Meeting',
           status: 'recording',

@@ -448,6 +448,15 @@ describe('the Live page', () => {
     expect((screen.getByLabelText('Meeting title') as HTMLInputElement).disabled).toBe(true);
   });
 
+  it('passes the far-end speaker count when the user knows it', async () => {
+    const app = renderApp({ hash: '#/live', settings: { captureSystemAudio: false } });
+    const script = liveScript(app.backend);
+    fireEvent.change(screen.getByLabelText('People on the far end (if known)'), { target: { value: '3' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Start live captions' }));
+    await screen.findByRole('button', { name: 'Stop' });
+    expect(script.starts).toEqual([{ title: undefined, mode: 'live', remoteSpeakers: 3 }]);
+  });
+
   it('starts a record-only meeting without a caption list', async () => {
     const { script } = await startLive({ recordOnly: true });
     expect(script.starts).toEqual([{ title: undefined, mode: 'record-only' }]);

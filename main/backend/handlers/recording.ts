@@ -114,7 +114,7 @@ export function recordingService(ctx: RecordingContext, options: RecordingOption
   }
 
   const handlers: RecordingHandlers = {
-    'recording.start': async ({ title, autoStopMs, mode }) => {
+    'recording.start': async ({ title, autoStopMs, mode, remoteSpeakers }) => {
       if (current) {
         throw new ApiException(
           'INVALID_PARAMS',
@@ -136,6 +136,7 @@ export function recordingService(ctx: RecordingContext, options: RecordingOption
               meetingId: meeting.id,
               loadEngines: ctx.loadEngines,
               settings: ctx.settings.get(),
+              ...(remoteSpeakers === undefined ? {} : { remoteSpeakers }),
               emit: ctx.emit,
               log: ctx.log,
               onRecordOnly: () => {

@@ -23,6 +23,8 @@ export interface LiveTranscriberOptions {
     echoCancellation: boolean;
     localSpeakerName: string;
   };
+  /** The user's count of far-end speakers, for end-of-meeting re-clustering. */
+  remoteSpeakers?: number;
   emit: BackendContext['emit'];
   log: BackendContext['log'];
   /** The transcription stopped or never started (no model, load failure, pipeline error): record only. */
@@ -191,6 +193,7 @@ export class LiveTranscriber {
         language: settings.language,
         hotwords: settings.vocabulary,
         localSpeakerName: settings.localSpeakerName,
+        ...(this.options.remoteSpeakers === undefined ? {} : { speakerCount: this.options.remoteSpeakers }),
       },
       now: () => Date.now(),
       manageMeetingStatus: false,

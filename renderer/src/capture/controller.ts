@@ -30,6 +30,8 @@ export interface StartOptions {
   /** 'live' transcribes while recording (the default); 'record-only' stores now, transcribes later. */
   mode?: RecordingMode;
   title?: string;
+  /** Far-end speakers, when the user knows how many (end-of-meeting re-clustering uses it). */
+  remoteSpeakers?: number;
 }
 
 /** The settings capture follows; read from the backend, kept current by 'settings.changed'. */
@@ -214,7 +216,7 @@ export class RecordingController {
       // Device labels are readable only once permission was granted.
       void this.refreshDevices();
       const system = systemStart ? await systemStart : null;
-      const started = await this.startSession(mode, options.title, settings);
+      const started = await this.startSession(mode, options, settings);
       if (!started.ok) throw new Error(started.error.message);
       const { sessionId, meetingId } = started.value;
       const timeBase = { t: null };
@@ -342,11 +344,16 @@ export class RecordingController {
    * Capture lives in this window only, so a session the backend still runs when this window has none is
    * an orphan of a reload or a renderer crash: it is closed (its audio kept) and a new one started.
    */
-  private async startSession(mode: RecordingMode, title: string | undefined, settings: CaptureSettings) {
+  private async startSession(
+    mode: RecordingMode,
+    { title, remoteSpeakers }: StartOptions,
+    settings: CaptureSettings,
+  ) {
     const params = {
       mode,
       autoStopMs: settings.autoStopMinutes * 60_000,
       ...(title?.trim() ? { title: title.trim() } : {}),
+      ...(remoteSpeakers === undefined ? {} : { remoteSpeakers }),
     };
     const started = await this.api.invoke('recording.start', params);
     if (started.ok || started.error.code !== 'INVALID_PARAMS') return started;

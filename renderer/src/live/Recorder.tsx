@@ -31,6 +31,9 @@ export function Recorder({
   const { phase, elapsedMs, warnings, error, meetingId, microphones, deviceId } = state;
   const [title, setTitle] = useState('');
   const [recordOnly, setRecordOnly] = useState(false);
+  // Text, not a number: an empty field means "not known" and the user may be mid-typing.
+  const [remote, setRemote] = useState('');
+  const remoteSpeakers = /^\s*\d+\s*$/.test(remote) ? Math.min(20, Math.max(1, Number(remote))) : undefined;
   const active = phase === 'recording' || phase === 'paused';
   const busy = phase === 'starting' || phase === 'stopping';
   const locked = active || busy;
@@ -68,6 +71,24 @@ export function Recorder({
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="live-remote-speakers">People on the far end (if known)</label>
+          <input
+            id="live-remote-speakers"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={20}
+            placeholder="Any"
+            value={remote}
+            disabled={locked || recordOnly}
+            aria-describedby="live-remote-speakers-hint"
+            onChange={(e) => setRemote(e.target.value)}
+          />
+          <span id="live-remote-speakers-hint" className="field-hint">
+            Speakers are sorted out again when the meeting ends; a known count makes that exact.
+          </span>
+        </div>
         <label className="live-toggle">
           <input
             type="checkbox"
@@ -83,7 +104,13 @@ export function Recorder({
           <button
             type="button"
             disabled={busy}
-            onClick={() => void controller.start({ mode: recordOnly ? 'record-only' : 'live', title })}
+            onClick={() =>
+              void controller.start({
+                mode: recordOnly ? 'record-only' : 'live',
+                title,
+                ...(remoteSpeakers === undefined || recordOnly ? {} : { remoteSpeakers }),
+              })
+            }
           >
             {recordOnly ? 'Record' : 'Start live captions'}
           </button>

@@ -243,3 +243,26 @@ describe('the local speaker', () => {
     expect(rows.filter((r) => r.channel === 'system').every((r) => r.displayName === null)).toBe(true);
   });
 });
+
+describe('the user’s speaker count', () => {
+  it('reaches the end-of-meeting re-clustering', async () => {
+    const finish = vi.fn(async () => ({ relabel: {}, centroids: [] }));
+    const assigner: SpeakerAssigner = { assign: async () => ({ label: 'S1' }), finish };
+    for (const speakerCount of [3, undefined]) {
+      const session = createSession({
+        store: memoryStore(),
+        engines: {
+          vad: energyVad(),
+          streaming: new ToneStreaming(),
+          createEchoCanceller: null,
+          speaker: assigner,
+        },
+        config: speakerCount === undefined ? {} : { speakerCount },
+      });
+      await session.start();
+      for (const f of framesOf(toneMeeting(-30))) session.pushFrame(f);
+      await session.stop();
+    }
+    expect(finish.mock.calls).toEqual([[{ speakerCount: 3 }], [{}]]);
+  });
+});
