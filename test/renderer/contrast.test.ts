@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readRepoFile } from './repo-file';
 
-const css = readRepoFile('renderer/src/styles.css');
+// Every stylesheet that defines theme colours (index.html links them all).
+const css = ['styles.css', 'voices/voices.css', 'live/live.css', 'review/review.css', 'playback/playback.css']
+  .map((file) => readRepoFile(`renderer/src/${file}`))
+  .join('\n');
 
 /**
  * WCAG AA for both themes, computed from the colours styles.css actually ships: 4.5:1 for text,
@@ -54,6 +57,10 @@ const PAIRS: [string, string, number][] = [
     [`--speaker-${i}`, '--surface', 4.5],
     [`--speaker-${i}`, '--highlight-bg', 4.5],
   ]),
+  // Tone-of-voice bins carry their label in --text on the emotion's colour.
+  ...['happy', 'sad', 'angry', 'surprised', 'fearful', 'disgusted', 'calm'].map(
+    (e): [string, string, number] => ['--text', `--emotion-${e}`, 4.5],
+  ),
   ['--warn', '--highlight-bg', 3],
   ['--focus', '--bg', 3],
   ['--focus', '--surface', 3],
