@@ -81,6 +81,8 @@ export const recordingMethods = {
          * re-clustering then finds exactly that many instead of using its distance threshold).
          */
         remoteSpeakers: z.number().int().min(1).max(20).optional(),
+        /** Overrides settings.echoCancellation for this meeting (the page turns it off on headphones). */
+        echoCancellation: z.boolean().optional(),
         autoStopMs: z
           .number()
           .int()

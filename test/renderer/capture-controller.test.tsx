@@ -40,6 +40,41 @@ describe('recording controller: start', () => {
     await controller.stop();
   });
 
+  it('turns echo cancellation off for the meeting when the default output is headphones, and says so', async () => {
+    const { media, backend, controller } = await setup({ captureSystemAudio: false });
+    media.outputs = [
+      { deviceId: 'default', label: 'Default - Jabra Evolve2 Headset' },
+      { deviceId: 'spk', label: 'Built-in Speakers' },
+    ];
+    await controller.start();
+    expect(backend.starts[0]).toMatchObject({ mode: 'live', echoCancellation: false });
+    expect(controller.getSnapshot().warnings.map((w) => [w.kind, w.message])).toEqual([
+      [
+        'headphones',
+        'Jabra Evolve2 Headset looks like headphones: echo cancellation is off for this meeting.',
+      ],
+    ]);
+    await controller.stop();
+
+    // Speakers: the setting applies (no override sent).
+    media.outputs = [{ deviceId: 'default', label: 'Default - Built-in Speakers' }];
+    await controller.start();
+    expect(backend.starts[1]).not.toHaveProperty('echoCancellation');
+    await controller.stop();
+  });
+
+  it('leaves echo cancellation off when the user turned it off, headphones or not', async () => {
+    const { media, backend, controller } = await setup({
+      captureSystemAudio: false,
+      echoCancellation: false,
+    });
+    media.outputs = [{ deviceId: 'default', label: 'Default - AirPods Pro' }];
+    await controller.start();
+    expect(backend.starts[0]).not.toHaveProperty('echoCancellation');
+    expect(controller.getSnapshot().warnings).toEqual([]);
+    await controller.stop();
+  });
+
   it("asks for 'record-only' when told to", async () => {
     const { backend, controller } = await setup({ captureSystemAudio: false });
     await controller.start({ mode: 'record-only' });

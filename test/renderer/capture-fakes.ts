@@ -98,6 +98,8 @@ export class FakeStream {
 
 export interface FakeMedia {
   devices: FakeDevice[];
+  /** Audio outputs as enumerateDevices lists them ('default' = the system's current output). */
+  outputs: { deviceId: string; label: string }[];
   /** Every microphone track opened, in order. */
   micTracks: FakeTrack[];
   /** Every system-audio (display) track opened, in order. */
@@ -123,6 +125,7 @@ export function installFakeMedia(
   let noAudio = false;
   const now = { ms: 1000 };
   const media: FakeMedia = {
+    outputs: [],
     devices: options.devices ?? [
       { deviceId: 'default', label: 'Default' },
       { deviceId: 'usb', label: 'USB headset' },
@@ -170,8 +173,20 @@ export function installFakeMedia(
   const mediaDevices = {
     getUserMedia: media.getUserMedia,
     getDisplayMedia: media.getDisplayMedia,
-    enumerateDevices: async () =>
-      media.devices.map((d) => ({ kind: 'audioinput', deviceId: d.deviceId, label: d.label, groupId: '' })),
+    enumerateDevices: async () => [
+      ...media.devices.map((d) => ({
+        kind: 'audioinput',
+        deviceId: d.deviceId,
+        label: d.label,
+        groupId: '',
+      })),
+      ...media.outputs.map((d) => ({
+        kind: 'audiooutput',
+        deviceId: d.deviceId,
+        label: d.label,
+        groupId: '',
+      })),
+    ],
     addEventListener: (type: string, listener: EventListener) => events.addEventListener(type, listener),
     removeEventListener: (type: string, listener: EventListener) =>
       events.removeEventListener(type, listener),

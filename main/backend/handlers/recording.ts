@@ -114,7 +114,7 @@ export function recordingService(ctx: RecordingContext, options: RecordingOption
   }
 
   const handlers: RecordingHandlers = {
-    'recording.start': async ({ title, autoStopMs, mode, remoteSpeakers }) => {
+    'recording.start': async ({ title, autoStopMs, mode, remoteSpeakers, echoCancellation }) => {
       if (current) {
         throw new ApiException(
           'INVALID_PARAMS',
@@ -135,7 +135,10 @@ export function recordingService(ctx: RecordingContext, options: RecordingOption
               store: deps.store,
               meetingId: meeting.id,
               loadEngines: ctx.loadEngines,
-              settings: ctx.settings.get(),
+              settings: {
+                ...ctx.settings.get(),
+                ...(echoCancellation === undefined ? {} : { echoCancellation }),
+              },
               ...(remoteSpeakers === undefined ? {} : { remoteSpeakers }),
               emit: ctx.emit,
               log: ctx.log,

@@ -7,13 +7,15 @@
  */
 import type { RecordingMode, RecordingWarningKind, Settings, VerbatimApi } from '../../../main/api';
 import { FrameSender } from './frame-sender';
+import { detectHeadphones } from './headphones';
 import { listMicrophones, MicCapture, type CapturedFrame } from './mic-capture';
 import { SystemCapture, SystemCaptureError, type SystemAudioFailure } from './system-capture';
 
 export type RecorderPhase = 'idle' | 'starting' | 'recording' | 'paused' | 'stopping' | 'done' | 'error';
 
 /** The backend's warning kinds plus what only the page knows about. */
-export type WarningKind = RecordingWarningKind | 'device-restored' | 'orphan-closed' | 'system-ended';
+export type WarningKind =
+  RecordingWarningKind | 'device-restored' | 'orphan-closed' | 'system-ended' | 'headphones';
 
 /**
  * System audio for the current (or last) meeting: 'off' when the setting is off, 'on' while its frames
@@ -35,7 +37,10 @@ export interface StartOptions {
 }
 
 /** The settings capture follows; read from the backend, kept current by 'settings.changed'. */
-type CaptureSettings = Pick<Settings, 'micDeviceId' | 'captureSystemAudio' | 'autoStopMinutes'>;
+type CaptureSettings = Pick<
+  Settings,
+  'micDeviceId' | 'captureSystemAudio' | 'autoStopMinutes' | 'echoCancellation'
+>;
 
 export interface RecordingWarning {
   id: number;
@@ -98,7 +103,12 @@ const INITIAL: RecorderSnapshot = {
 };
 
 /** Until the backend answers (and if it cannot): the schema's defaults. */
-const DEFAULT_CAPTURE: CaptureSettings = { micDeviceId: null, captureSystemAudio: true, autoStopMinutes: 15 };
+const DEFAULT_CAPTURE: CaptureSettings = {
+  micDeviceId: null,
+  captureSystemAudio: true,
+  autoStopMinutes: 15,
+  echoCancellation: true,
+};
 
 export class RecordingController {
   private snapshot: RecorderSnapshot = INITIAL;
@@ -216,9 +226,20 @@ export class RecordingController {
       // Device labels are readable only once permission was granted.
       void this.refreshDevices();
       const system = systemStart ? await systemStart : null;
-      const started = await this.startSession(mode, options, settings);
+      const headphones = settings.echoCancellation && mode === 'live' ? await detectHeadphones() : null;
+      const started = await this.startSession(
+        mode,
+        { ...options, ...(headphones ? { echoCancellation: false } : {}) },
+        settings,
+      );
       if (!started.ok) throw new Error(started.error.message);
       const { sessionId, meetingId } = started.value;
+      if (headphones) {
+        this.warn(
+          'headphones',
+          `${headphones} looks like headphones: echo cancellation is off for this meeting.`,
+        );
+      }
       const timeBase = { t: null };
       const senderEvents = {
         failed: (e: { message: string }) => this.set({ error: `Audio could not be saved: ${e.message}` }),
@@ -346,7 +367,7 @@ export class RecordingController {
    */
   private async startSession(
     mode: RecordingMode,
-    { title, remoteSpeakers }: StartOptions,
+    { title, remoteSpeakers, echoCancellation }: StartOptions & { echoCancellation?: boolean },
     settings: CaptureSettings,
   ) {
     const params = {
@@ -354,6 +375,7 @@ export class RecordingController {
       autoStopMs: settings.autoStopMinutes * 60_000,
       ...(title?.trim() ? { title: title.trim() } : {}),
       ...(remoteSpeakers === undefined ? {} : { remoteSpeakers }),
+      ...(echoCancellation === undefined ? {} : { echoCancellation }),
     };
     const started = await this.api.invoke('recording.start', params);
     if (started.ok || started.error.code !== 'INVALID_PARAMS') return started;
@@ -397,8 +419,8 @@ export class RecordingController {
   }
 
   private applySettings(value: CaptureSettings): void {
-    const { micDeviceId, captureSystemAudio, autoStopMinutes } = value;
-    this.settings = { micDeviceId, captureSystemAudio, autoStopMinutes };
+    const { micDeviceId, captureSystemAudio, autoStopMinutes, echoCancellation } = value;
+    this.settings = { micDeviceId, captureSystemAudio, autoStopMinutes, echoCancellation };
     if ((micDeviceId ?? '') !== this.snapshot.deviceId) this.set({ deviceId: micDeviceId ?? '' });
   }
 

@@ -240,6 +240,26 @@ describe('live recording through the backend', () => {
     expect(released).toBe(1);
   });
 
+  it('a meeting can override echo cancellation (the page turns it off on headphones)', async () => {
+    const asked: boolean[] = [];
+    await startBackend(async (options) => {
+      asked.push(options.echoCancellation);
+      throw new Error('not needed here');
+    });
+    for (const echoCancellation of [false, undefined]) {
+      const { sessionId } = unwrap(
+        await api().invoke('recording.start', {
+          mode: 'live',
+          ...(echoCancellation === undefined ? {} : { echoCancellation }),
+        }),
+      );
+      await expect.poll(() => asked.length).toBe(echoCancellation === undefined ? 2 : 1);
+      unwrap(await api().invoke('recording.stop', { sessionId }));
+    }
+    // The override, then the settings' default (on).
+    expect(asked).toEqual([false, true]);
+  });
+
   it('an engine load failure records only, with the reason', async () => {
     await startBackend(async () => {
       throw new Error('The voice-activity model (Silero VAD) is missing.');
