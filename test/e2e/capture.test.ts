@@ -244,11 +244,14 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
     const before = await recordedMs();
     await expect.poll(recordedMs, { timeout: 5000 }).toBeGreaterThan(before + 500);
     expect(await page.getByTestId('recorder-phase').textContent()).toBe('Recording');
-    // The outage is a reported gap (filled with silence), about the retry delay long.
-    const gaps = warnings.filter((w) => w.kind === 'gap');
-    expect(gaps).toHaveLength(1);
-    expect(gaps[0]!.message).toMatch(/^\d+ ms of microphone audio/);
-    expect(Number(/^(\d+)/.exec(gaps[0]!.message)![1])).toBeGreaterThanOrEqual(1000);
+    // The outage is reported as lost microphone audio (filled with silence), about the retry delay long.
+    // Usually one gap; on a loaded machine Chromium may also drop a chunk around the switch, reported too.
+    const gaps = warnings.filter((w) => w.kind === 'gap').map((w) => w.message);
+    console.info('[e2e capture] unplug gaps', JSON.stringify(gaps));
+    expect(gaps.length).toBeGreaterThanOrEqual(1);
+    for (const message of gaps) expect(message).toMatch(/^\d+ ms of microphone audio/);
+    const lostMs = gaps.reduce((sum, m) => sum + Number(/^(\d+)/.exec(m)![1]), 0);
+    expect(lostMs).toBeGreaterThanOrEqual(1000);
 
     await page.getByRole('button', { name: 'Stop' }).click();
     await expect
