@@ -18,29 +18,16 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap, type PayloadOf } from '../../main/api';
 import { parseWav } from '../../main/audio/wav';
 import { startDevWebServer, type DevWebServer } from '../../main/devweb/server';
+import { CHROMIUM, CHROMIUM_ARGS, RENDERER_DIR, SCREENSHOTS, canRunSuite, fakeMediaArgs } from './chromium';
 import { makeTempDir, removeDir } from './helpers';
 
-const ROOT = resolve(__dirname, '..', '..');
-const RENDERER_DIR = join(ROOT, 'out', 'renderer');
-const SCREENSHOTS = join(ROOT, 'test-results', 'e2e');
-const CHROMIUM = '/usr/bin/chromium';
-
-const has = (cmd: string) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const ready = existsSync(CHROMIUM) && has('espeak-ng') && has('sox');
-if (!ready) console.warn('[e2e] chromium, espeak-ng or sox missing: skipping the capture suite.');
+const ready = canRunSuite('capture', ['espeak-ng', 'sox']);
 
 const SENTENCE =
   'Good morning everyone. The quarterly numbers are in, and the recording pipeline keeps every word.';
@@ -81,18 +68,7 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
     unwrap(await server.supervisor.client.invoke('settings.set', { captureSystemAudio: false }));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${mic}%noloop`,
-        '--autoplay-policy=no-user-gesture-required',
-      ],
+      args: [...CHROMIUM_ARGS, ...fakeMediaArgs(mic)],
     });
     page = await (await browser.newContext({ viewport: { width: 1200, height: 860 } })).newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));

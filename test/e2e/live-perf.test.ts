@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,10 +18,9 @@ import {
   type PageGlobal,
 } from '../bench/renderer.bench';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(resolve(__dirname, '..', '..'), 'test-results', 'e2e');
+import { CHROMIUM, SCREENSHOTS, canRunSuite } from './chromium';
 const SEGMENTS = 10_000;
-const hasChromium = existsSync(CHROMIUM);
+const hasChromium = canRunSuite('live captions');
 
 describe.skipIf(!hasChromium)('live captions in Chromium', () => {
   let browser: Browser;

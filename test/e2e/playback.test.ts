@@ -8,33 +8,17 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FRAMES_PER_BATCH, RECORDING_FRAME_SAMPLES, unwrap } from '../../main/api';
 import { parseWav } from '../../main/audio/wav';
 import { startDevWebServer, type DevWebServer } from '../../main/devweb/server';
 import { openStore } from '../../main/store';
+import { CHROMIUM, CHROMIUM_ARGS, RENDERER_DIR, SCREENSHOTS, canRunSuite } from './chromium';
 import { makeTempDir, rawGet, removeDir } from './helpers';
 
-const ROOT = resolve(__dirname, '..', '..');
-const RENDERER_DIR = join(ROOT, 'out', 'renderer');
-const SCREENSHOTS = join(ROOT, 'test-results', 'e2e');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-];
-
-const canRun = existsSync(CHROMIUM) && existsSync('/usr/bin/espeak-ng') && existsSync('/usr/bin/sox');
-if (!canRun) console.warn('[e2e] chromium, espeak-ng or sox is missing: skipping the playback suite.');
+const canRun = canRunSuite('playback', ['espeak-ng', 'sox']);
 
 /** Speech as 16 kHz mono floats (espeak-ng, then sox to the app's rate). */
 async function speech(dir: string, name: string, voice: string, text: string): Promise<Float32Array> {

@@ -6,32 +6,15 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevWebServer, type DevWebServer } from '../../main/devweb/server';
 import { openStore } from '../../main/store';
+import { CHROMIUM, CHROMIUM_ARGS, RENDERER_DIR, SCREENSHOTS, canRunSuite } from './chromium';
 import { makeTempDir, removeDir } from './helpers';
 
-const ROOT = resolve(__dirname, '..', '..');
-const RENDERER_DIR = join(ROOT, 'out', 'renderer');
-const SCREENSHOTS = join(ROOT, 'test-results', 'e2e');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-sync',
-];
-
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(`[e2e] ${CHROMIUM} is missing: skipping the review suite (apt-get install -y chromium).`);
-}
+const hasChromium = canRunSuite('review');
 
 /** One meeting, three flagged words: "cuba" (0.3), "budged" (0.5), "Fridey" (0.7, and not in the live draft). */
 function seedArchive(dataDir: string): void {
