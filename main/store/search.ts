@@ -301,9 +301,7 @@ export function searchArchive(
     const match = compiled.match;
     const plan = planMatch(ctx, parsed.include, match, options.rankLimit ?? DEFAULT_RANK_LIMIT, structured);
     order = plan.order;
-    hits = plan.ids
-      ? hydrate(ctx, match, plan.ids.slice(offset, offset + page.limit), snippetTokens)
-      : run(ctx, buildSegmentMatchQuery(match, filters, order, page, snippetTokens));
+    hits = run(ctx, buildSegmentMatchQuery(match, filters, order, page, snippetTokens));
     if (offset === 0 && params.includeNotes !== false && !hasSegmentOnlyFilters(filters)) {
       notes = run(ctx, buildNoteMatchQuery(match, filters, limit, snippetTokens));
     }
@@ -339,10 +337,12 @@ const countCapped = (ctx: StoreContext, expression: string, cap: number): number
  * number of matches, and counting a single token's documents (capped) is cheap:
  * - some token is in at most `rankLimit` segments: rank (one pass, driven by that rare token);
  * - a single common word: more than `rankLimit` matches for sure: newest first, streamed;
- * - only common tokens combined (a phrase or several words): one pass collects the matches
- *   newest first; above `rankLimit` they stay in that order, and below it, ranking would cost a
- *   second full pass, so they also stay newest first unless filters are set (the collected ids
- *   ignore filters; the filtered query ranks them).
+ * - only common tokens combined (a phrase or several words), no filters: newest first, streamed,
+ *   so the LIMIT stops the scan as soon as a page is found (ranking would cost a full pass to score
+ *   every match, and collecting the matches first only to serve them in the same order cost a
+ *   full pass too: the phrase p95 budget of issue 3 was lost there);
+ * - the same with filters: one capped count of the matches; above `rankLimit` they stay
+ *   in that order, below it the filtered query ranks them (the count ignores filters).
  * The token split here only approximates FTS5's tokenizer: a wrong guess can cost time, never
  * change which segments match.
  */
@@ -352,7 +352,7 @@ function planMatch(
   match: string,
   rankLimit: number,
   filtered: boolean,
-): { order: 'rank' | 'recent'; ids?: number[] } {
+): { order: 'rank' | 'recent' } {
   const probes: string[] = [];
   for (const term of include) {
     const parts = tokens(term.text);
@@ -365,37 +365,8 @@ function planMatch(
   for (const probe of probes) {
     if (countCapped(ctx, probe, rankLimit + 1) <= rankLimit) return { order: 'rank' };
   }
-  if (probes.length <= 1) return { order: 'recent' };
-  const ids = ctx
-    .sql<number>('SELECT rowid FROM segments_fts WHERE segments_fts MATCH ? ORDER BY rowid DESC LIMIT ?')
-    .pluck()
-    .all(match, rankLimit + 1);
-  if (ids.length > rankLimit) return { order: 'recent' };
-  // All matches are in `ids`: serve pages from them rather than scan again.
-  return filtered ? { order: 'rank' } : { order: 'recent', ids };
-}
-
-/**
- * Hit rows (with snippets) for known segment ids, in the given order. The CAST matters:
- * better-sqlite3 binds JS numbers as REAL, and FTS5 silently ignores a rowid constraint that is not
- * an INTEGER (fts5GetRowidLimit), returning every match instead of one.
- */
-function hydrate(
-  ctx: StoreContext,
-  match: string,
-  ids: readonly number[],
-  snippetTokens: number,
-): SearchHit[] {
-  const statement = ctx.sql<SearchHit>(
-    `SELECT ${SEGMENT_HIT_COLUMNS},
-        snippet(segments_fts, 0, char(2), char(3), '…', ${snippetTokens}) AS snippet, NULL AS rank
-      FROM segments_fts
-      CROSS JOIN segments s ON s.id = segments_fts.rowid
-      CROSS JOIN meetings m ON m.id = s.meeting_id
-      LEFT JOIN speakers sp ON sp.id = s.speaker_id
-      WHERE segments_fts MATCH ? AND segments_fts.rowid = CAST(? AS INTEGER)`,
-  );
-  return ids.flatMap((id) => statement.get(match, id) ?? []);
+  if (probes.length <= 1 || !filtered) return { order: 'recent' };
+  return { order: countCapped(ctx, match, rankLimit + 1) > rankLimit ? 'recent' : 'rank' };
 }
 
 function run(ctx: StoreContext, query: BuiltQuery): SearchHit[] {
