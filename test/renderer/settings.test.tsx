@@ -441,4 +441,25 @@ describe('data folder and disk use', () => {
       backend.close();
     }
   });
+
+  it('saves the vocabulary one term per line, without blanks or repeats, and refuses an over-long term', async () => {
+    const { backend } = renderApp({ settings: STORED });
+    await openSettings();
+    const box = control<HTMLTextAreaElement>('Vocabulary');
+    expect(box.value).toBe('Verbatim');
+    const save = screen.getByRole('button', { name: 'Save vocabulary' });
+    expect((save as HTMLButtonElement).disabled).toBe(true);
+
+    fireEvent.change(box, { target: { value: `Verbatim\n\n  Kubernetes \nkubernetes\n${'x'.repeat(101)}` } });
+    fireEvent.click(save);
+    expect((await screen.findByText(/at most 100 characters \(line 5\)/)).getAttribute('role')).toBe('alert');
+    expect(backend.setCalls()).toEqual([]);
+
+    fireEvent.change(box, { target: { value: 'Verbatim\n\n  Kubernetes \nkubernetes\nAna  María' } });
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    await waitFor(() =>
+      expect(backend.setCalls()).toEqual([{ vocabulary: ['Verbatim', 'Kubernetes', 'Ana María'] }]),
+    );
+    await waitFor(() => expect(box.value).toBe('Verbatim\nKubernetes\nAna María'));
+  });
 });

@@ -10,6 +10,7 @@ import { formatDuration, formatMegabytes } from '../format';
 import { AudioSection } from '../settings/AudioSection';
 import { ModelsSection } from '../settings/ModelsSection';
 import { StorageSection } from '../settings/StorageSection';
+import { VocabularyField } from '../settings/VocabularyField';
 import { VoiceprintsSection } from '../voices/VoiceprintsSection';
 
 const THEMES: Record<Settings['theme'], string> = { system: 'Same as system', light: 'Light', dark: 'Dark' };
@@ -213,6 +214,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
         >
           {(a11y) => <input {...a11y} {...name} type="text" autoComplete="off" spellCheck={false} />}
         </Field>
+        <VocabularyField settings={settings} />
       </section>
 
       <AudioSection settings={settings} />
