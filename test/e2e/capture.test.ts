@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap, type PayloadOf } from '../../main/api';
 import { parseWav } from '../../main/audio/wav';
 import { startDevWebServer, type DevWebServer } from '../../main/devweb/server';
@@ -101,96 +101,114 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
     `);
   }, 60_000);
 
+  // A test that failed half-way must not leave its recording running into the next one (the page would
+  // find it orphaned and say so first).
+  afterEach(async () => {
+    const running = await server?.supervisor.client.invoke('recording.status', {});
+    const session = running?.ok ? running.value.session : null;
+    if (session) await server.supervisor.client.invoke('recording.stop', { sessionId: session.sessionId });
+  });
+
   afterAll(async () => {
     await browser?.close();
     await server?.close();
     await removeDir(work);
   });
 
-  it('records the fake microphone into a WAV that reproduces the source', async () => {
-    await page.goto(server.url);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Live');
-    await startRecordOnly(page);
-    await expect
-      .poll(() => page.getByTestId('recorder-phase').textContent(), { timeout: 10_000 })
-      .toBe('Recording');
-    const session = unwrap(await server.supervisor.client.invoke('recording.status', {})).session!;
-    expect(session.mode).toBe('record-only');
+  // Chromium's fake capture device plays the WAV on a timer; on a busy machine a late tick shows up as a
+  // timestamp jump that the page reports as lost audio (the gap check is right to, for a real device).
+  // A regression in the capture path fails every attempt; a starved timer does not repeat.
+  it(
+    'records the fake microphone into a WAV that reproduces the source',
+    { timeout: 60_000, retry: 2 },
+    async () => {
+      warnings.length = 0;
+      await page.goto(server.url);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Live');
+      await startRecordOnly(page);
+      await expect
+        .poll(() => page.getByTestId('recorder-phase').textContent(), { timeout: 10_000 })
+        .toBe('Recording');
+      const session = unwrap(await server.supervisor.client.invoke('recording.status', {})).session!;
+      expect(session.mode).toBe('record-only');
 
-    // The level meter follows the backend's level events while the speech plays.
-    await expect
-      .poll(
-        async () => Number(await page.getByRole('meter', { name: 'Microphone level' }).getAttribute('value')),
-        {
-          timeout: 5000,
-        },
-      )
-      .toBeGreaterThan(-50);
-    await expect
-      .poll(() => page.getByTestId('recorder-elapsed').textContent(), { timeout: 5000 })
-      .toBe('00:00:02');
-    await page.screenshot({ path: join(SCREENSHOTS, 'live-recording.png') });
+      // The level meter follows the backend's level events while the speech plays.
+      await expect
+        .poll(
+          async () =>
+            Number(await page.getByRole('meter', { name: 'Microphone level' }).getAttribute('value')),
+          {
+            timeout: 5000,
+          },
+        )
+        .toBeGreaterThan(-50);
+      await expect
+        .poll(() => page.getByTestId('recorder-elapsed').textContent(), { timeout: 5000 })
+        .toBe('00:00:02');
+      await page.screenshot({ path: join(SCREENSHOTS, 'live-recording.png') });
 
-    // Let the whole file play (and a bit of the silence after it) ...
-    await expect
-      .poll(
-        async () => unwrap(await server.supervisor.client.invoke('recording.status', {})).session!.recordedMs,
-        { timeout: sourceMs + 10_000, interval: 100 },
-      )
-      .toBeGreaterThanOrEqual(sourceMs + 700);
-    // The page shows the same recorded time (whole seconds).
-    await expect.poll(() => page.getByTestId('recorder-elapsed').textContent()).not.toBe('00:00:00');
-    // ... then pause: nothing more is appended, and within one flush interval (250 ms) the crash-safe
-    // WAV on disk holds everything, readable as-is while the meeting is still open.
-    await page.getByRole('button', { name: 'Pause' }).click();
-    await expect.poll(() => page.getByTestId('recorder-phase').textContent()).toBe('Paused');
-    await new Promise((r) => setTimeout(r, 700));
-    const status = unwrap(await server.supervisor.client.invoke('recording.status', {})).session!;
-    expect(status.missingFrames).toEqual({ mic: 0, system: 0 });
-    const wavPath = join(dataDir, 'recordings', String(session.meetingId), 'mic.wav');
-    const recorded = parseWav(await readFile(wavPath));
-    expect(recorded.sampleRate).toBe(16_000);
-    expect(recorded.frames).toBe(status.frames.mic * 320);
+      // Let the whole file play (and a bit of the silence after it) ...
+      await expect
+        .poll(
+          async () =>
+            unwrap(await server.supervisor.client.invoke('recording.status', {})).session!.recordedMs,
+          { timeout: sourceMs + 10_000, interval: 100 },
+        )
+        .toBeGreaterThanOrEqual(sourceMs + 700);
+      // The page shows the same recorded time (whole seconds).
+      await expect.poll(() => page.getByTestId('recorder-elapsed').textContent()).not.toBe('00:00:00');
+      // ... then pause: nothing more is appended, and within one flush interval (250 ms) the crash-safe
+      // WAV on disk holds everything, readable as-is while the meeting is still open.
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await expect.poll(() => page.getByTestId('recorder-phase').textContent()).toBe('Paused');
+      await new Promise((r) => setTimeout(r, 700));
+      const status = unwrap(await server.supervisor.client.invoke('recording.status', {})).session!;
+      expect(status.missingFrames).toEqual({ mic: 0, system: 0 });
+      const wavPath = join(dataDir, 'recordings', String(session.meetingId), 'mic.wav');
+      const recorded = parseWav(await readFile(wavPath));
+      expect(recorded.sampleRate).toBe(16_000);
+      expect(recorded.frames).toBe(status.frames.mic * 320);
 
-    const rec = recorded.samples;
-    const lag = bestLag(reference, rec);
-    const correlation = pearson(reference, rec.subarray(lag, lag + reference.length));
-    const refSpan = speechSpan(reference);
-    const recSpan = speechSpan(rec);
-    const durationDiffMs = Math.abs(recSpan.lengthMs - refSpan.lengthMs);
-    const figures = {
-      correlation: Number(correlation.toFixed(5)),
-      offsetMs: (lag / 16) | 0,
-      referenceSpeechMs: refSpan.lengthMs,
-      recordedSpeechMs: recSpan.lengthMs,
-      durationDiffMs,
-      recordedMs: (rec.length / 16) | 0,
-      sourceFileMs: Math.round(sourceMs),
-    };
-    console.info('[e2e capture]', JSON.stringify(figures));
-    expect(correlation).toBeGreaterThanOrEqual(0.99);
-    expect(durationDiffMs).toBeLessThanOrEqual(20);
-    // The speech starts where the alignment put it (the spans are measured independently).
-    expect(Math.abs(recSpan.startMs - (lag / 16 + refSpan.startMs))).toBeLessThanOrEqual(20);
-    // Before the speech: the fixture's 0.5 s of silence, less what played before capture began. More
-    // than the pad would mean audio was inserted at the start.
-    expect(lag / 16).toBeLessThanOrEqual(510);
-    expect(warnings.filter((w) => w.kind === 'gap')).toEqual([]);
+      const rec = recorded.samples;
+      const lag = bestLag(reference, rec);
+      const correlation = pearson(reference, rec.subarray(lag, lag + reference.length));
+      const refSpan = speechSpan(reference);
+      const recSpan = speechSpan(rec);
+      const durationDiffMs = Math.abs(recSpan.lengthMs - refSpan.lengthMs);
+      const figures = {
+        correlation: Number(correlation.toFixed(5)),
+        offsetMs: (lag / 16) | 0,
+        referenceSpeechMs: refSpan.lengthMs,
+        recordedSpeechMs: recSpan.lengthMs,
+        durationDiffMs,
+        recordedMs: (rec.length / 16) | 0,
+        sourceFileMs: Math.round(sourceMs),
+      };
+      console.info('[e2e capture]', JSON.stringify(figures));
+      expect(correlation).toBeGreaterThanOrEqual(0.99);
+      expect(durationDiffMs).toBeLessThanOrEqual(20);
+      // The speech starts where the alignment put it (the spans are measured independently).
+      expect(Math.abs(recSpan.startMs - (lag / 16 + refSpan.startMs))).toBeLessThanOrEqual(20);
+      // Before the speech: the fixture's 0.5 s of silence, less what played before capture began. More
+      // than the pad would mean audio was inserted at the start.
+      expect(lag / 16).toBeLessThanOrEqual(510);
+      expect(warnings.filter((w) => w.kind === 'gap')).toEqual([]);
 
-    // Stop from the paused state: the meeting closes, compacted to MP3, and the page links to it.
-    await page.getByRole('button', { name: 'Stop' }).click();
-    await expect
-      .poll(() => page.getByTestId('recorder-phase').textContent(), { timeout: 30_000 })
-      .toBe('Saved');
-    const link = page.getByRole('link', { name: 'Open the recorded meeting' });
-    expect(await link.getAttribute('href')).toBe(`#/meeting/${session.meetingId}`);
-    const meeting = unwrap(
-      await server.supervisor.client.invoke('meetings.get', { meetingId: session.meetingId }),
-    ).meeting;
-    expect(meeting).toMatchObject({ status: 'done', durationMs: status.recordedMs });
-    expect(existsSync(join(dataDir, 'recordings', String(session.meetingId), 'mic.mp3'))).toBe(true);
-    expect(pageErrors).toEqual([]);
-  }, 60_000);
+      // Stop from the paused state: the meeting closes, compacted to MP3, and the page links to it.
+      await page.getByRole('button', { name: 'Stop' }).click();
+      await expect
+        .poll(() => page.getByTestId('recorder-phase').textContent(), { timeout: 30_000 })
+        .toBe('Saved');
+      const link = page.getByRole('link', { name: 'Open the recorded meeting' });
+      expect(await link.getAttribute('href')).toBe(`#/meeting/${session.meetingId}`);
+      const meeting = unwrap(
+        await server.supervisor.client.invoke('meetings.get', { meetingId: session.meetingId }),
+      ).meeting;
+      expect(meeting).toMatchObject({ status: 'done', durationMs: status.recordedMs });
+      expect(existsSync(join(dataDir, 'recordings', String(session.meetingId), 'mic.mp3'))).toBe(true);
+      expect(pageErrors).toEqual([]);
+    },
+  );
 
   it('keeps the meeting going through a microphone unplug and reports the outage', async () => {
     warnings.length = 0;
@@ -212,7 +230,9 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
       }
     `);
     const alerts = page.getByRole('list', { name: 'Recording warnings' }).getByRole('alert');
-    await expect.poll(() => alerts.first().textContent(), { timeout: 5000 }).toContain('was disconnected');
+    await expect
+      .poll(() => alerts.allTextContents(), { timeout: 5000 })
+      .toContainEqual(expect.stringContaining('was disconnected'));
     // The default device answers again and the recording goes on.
     await expect
       .poll(() => alerts.allTextContents(), { timeout: 10_000 })
