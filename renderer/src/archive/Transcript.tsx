@@ -46,7 +46,7 @@ export function Transcript({
     getScrollElement: () => scroller.current,
     estimateSize: (index) => (rows[index]?.turnStart ? 76 : 36),
     getItemKey: (index) => rows[index]?.segment.id ?? index,
-    overscan: 6,
+    overscan: 3,
   });
   const target = atMs === null || rows.length === 0 ? null : rowAt(rows, atMs);
 
