@@ -163,6 +163,14 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
       await expect.poll(() => page.getByTestId('recorder-phase').textContent()).toBe('Paused');
       await new Promise((r) => setTimeout(r, 700));
       const status = unwrap(await server.supervisor.client.invoke('recording.status', {})).session!;
+      // Said before asserting: a retried attempt's reason is otherwise lost from the CI log.
+      console.info(
+        '[e2e capture] transit',
+        JSON.stringify({
+          missingFrames: status.missingFrames,
+          gaps: warnings.filter((w) => w.kind === 'gap').map((w) => w.message),
+        }),
+      );
       expect(status.missingFrames).toEqual({ mic: 0, system: 0 });
       const wavPath = join(dataDir, 'recordings', String(session.meetingId), 'mic.wav');
       const recorded = parseWav(await readFile(wavPath));
