@@ -1,10 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { ApiException, type archiveMethods, type ErrorCode, type ImportResult } from '../../api';
+import { ApiException, type archiveMethods, type ImportResult } from '../../api';
 import { EXPORT_EXTENSIONS, exportMeeting, suggestFileName, type ExportFormat } from '../../store/export';
 import { detectFormat, parseTranscript, writeTranscript } from '../../store/import';
-import { openStore, StoreError, type Store } from '../../store';
+import { openStore, type Store } from '../../store';
 import type { Handler } from '../server';
+import { guard } from './store-errors';
 
 type ArchiveMethod = keyof typeof archiveMethods;
 export type ArchiveHandlers = { [M in ArchiveMethod]: Handler<M> };
@@ -135,34 +136,6 @@ export function archiveHandlers(
         content,
       };
     }),
-  };
-}
-
-const STORE_TO_API: Record<StoreError['code'], ErrorCode> = {
-  NOT_FOUND: 'NOT_FOUND',
-  INVALID: 'INVALID_PARAMS',
-  EXISTS: 'IO_ERROR',
-  NEWER_SCHEMA: 'IO_ERROR',
-  NOT_AN_ARCHIVE: 'IO_ERROR',
-  CORRUPT: 'IO_ERROR',
-};
-
-/** Maps store failures to typed API errors; disk errors (SQLITE_FULL, EACCES...) become IO_ERROR. */
-function guard<P, R>(fn: (params: P) => R): (params: P) => R {
-  return (params) => {
-    try {
-      return fn(params);
-    } catch (error) {
-      if (error instanceof StoreError) throw new ApiException(STORE_TO_API[error.code], error.message);
-      const code = (error as { code?: unknown }).code;
-      if (
-        typeof code === 'string' &&
-        /^(SQLITE_(FULL|IOERR|READONLY|CANTOPEN)|ENOSPC|EACCES|EROFS)/u.test(code)
-      ) {
-        throw new ApiException('IO_ERROR', `The archive could not be written: ${(error as Error).message}`);
-      }
-      throw error;
-    }
   };
 }
 

@@ -1,36 +1,10 @@
-import { ApiException, type ErrorCode, type reviewMethods } from '../../api';
-import { StoreError } from '../../store';
+import { ApiException, type reviewMethods } from '../../api';
 import { fold } from '../../store/text';
 import type { BackendContext } from '../context';
 import type { Handler } from '../server';
+import { guarded } from './store-errors';
 
 export type ReviewHandlers = { [M in keyof typeof reviewMethods]: Handler<M> };
-
-const STORE_TO_API: Record<StoreError['code'], ErrorCode> = {
-  NOT_FOUND: 'NOT_FOUND',
-  INVALID: 'INVALID_PARAMS',
-  EXISTS: 'IO_ERROR',
-  NEWER_SCHEMA: 'IO_ERROR',
-  NOT_AN_ARCHIVE: 'IO_ERROR',
-  CORRUPT: 'IO_ERROR',
-};
-
-/** Store failures become typed API errors; disk failures IO_ERROR; anything else stays a bug (INTERNAL). */
-function guarded<R>(fn: () => R): R {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof StoreError) throw new ApiException(STORE_TO_API[error.code], error.message);
-    const code = (error as { code?: unknown }).code;
-    if (
-      typeof code === 'string' &&
-      /^(SQLITE_(FULL|IOERR|READONLY|CANTOPEN)|ENOSPC|EACCES|EROFS)/u.test(code)
-    ) {
-      throw new ApiException('IO_ERROR', `The archive could not be written: ${(error as Error).message}`);
-    }
-    throw error;
-  }
-}
 
 const sameWord = (a: string, b: string) => fold(a.trim()) === fold(b.trim());
 

@@ -1,4 +1,4 @@
-import { ApiException, type ErrorCode, type voiceMethods } from '../../api';
+import { ApiException, type voiceMethods } from '../../api';
 import {
   DEFAULT_MIN_EMOTION_SCORE,
   emotionTimeline,
@@ -13,9 +13,10 @@ import {
   type MeetingCluster,
   type Voiceprint as EngineVoiceprint,
 } from '../../engines/speaker';
-import { StoreError, type Segment, type Store, type Voiceprint as StoredVoiceprint } from '../../store';
+import type { Segment, Store, Voiceprint as StoredVoiceprint } from '../../store';
 import type { BackendContext } from '../context';
 import type { Handler } from '../server';
+import { guard } from './store-errors';
 
 export type VoiceHandlers = { [M in keyof typeof voiceMethods]: Handler<M> };
 
@@ -216,25 +217,4 @@ function refinable(
 
 function toEngine(p: StoredVoiceprint): EngineVoiceprint {
   return { id: String(p.id), name: p.name, modelId: p.modelId, embedding: p.embedding };
-}
-
-const STORE_TO_API: Record<StoreError['code'], ErrorCode> = {
-  NOT_FOUND: 'NOT_FOUND',
-  INVALID: 'INVALID_PARAMS',
-  EXISTS: 'IO_ERROR',
-  NEWER_SCHEMA: 'IO_ERROR',
-  NOT_AN_ARCHIVE: 'IO_ERROR',
-  CORRUPT: 'IO_ERROR',
-};
-
-/** Store failures become typed API errors, as in handlers/archive.ts. */
-function guard<P, R>(fn: (params: P) => R): (params: P) => R {
-  return (params) => {
-    try {
-      return fn(params);
-    } catch (error) {
-      if (error instanceof StoreError) throw new ApiException(STORE_TO_API[error.code], error.message);
-      throw error;
-    }
-  };
 }
