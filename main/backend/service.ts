@@ -28,6 +28,8 @@ export interface BackendOptions {
   models?: ModelsContext;
   /** Engine loader (tests: fake engines); default: the installed models. */
   loadEngines?: EngineLoader;
+  /** Resume transcribe-later jobs left open by an earlier run (default true; the CLI says false). */
+  resumeOpenJobs?: boolean;
 }
 
 export interface Backend {
@@ -55,7 +57,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     log: options.log ?? (() => undefined),
   };
   const recording = recordingService(ctx);
-  const transcribe = transcribeHandlers(ctx);
+  const transcribe = transcribeHandlers(ctx, { resumeOpenJobs: options.resumeOpenJobs ?? true });
 
   const handlers: Handlers = {
     'app.info': () => ({

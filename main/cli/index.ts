@@ -121,6 +121,8 @@ export async function runCli(
     appVersion: process.env.npm_package_version ?? '0.1.0',
     // transcribe/record load the installed models: the data folder's, then the checkout's bundled ones.
     models: cliModelsContext(dataDir),
+    // Jobs the app left open are the app's to resume; this process only lives for one command.
+    resumeOpenJobs: false,
   });
   const ctx: CliContext = { ...io, client: backend.client, dataDir, signal: abort.signal };
   try {

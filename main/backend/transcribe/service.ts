@@ -20,6 +20,11 @@ export interface TranscribeServiceOptions {
   persistIntervalMs?: number;
   /** Frames per wait for the session (runner default). */
   batchFrames?: number;
+  /**
+   * Pick up jobs a previous run left open (default true). The app does; a short-lived backend (a CLI
+   * command) must not load the models and start someone else's job only to stop it on exit.
+   */
+  resumeOpenJobs?: boolean;
 }
 
 export interface TranscribeService {
@@ -220,7 +225,7 @@ export function transcribeService(
   }
 
   // Jobs a previous run left open resume once the backend is up (events need the server to exist).
-  const resumed = store.jobs.listOpen().map((j) => j.meetingId);
+  const resumed = options.resumeOpenJobs === false ? [] : store.jobs.listOpen().map((j) => j.meetingId);
   if (resumed.length) {
     queue.push(...resumed);
     setImmediate(() => {

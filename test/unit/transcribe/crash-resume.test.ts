@@ -77,3 +77,30 @@ describe('a transcription cut short resumes in a new backend', () => {
     }
   }
 });
+
+describe('a short-lived backend (the CLI)', () => {
+  it('leaves jobs an earlier run left open alone: no model load, the job stays for the app', async () => {
+    const data = await tempDataDir();
+    cleanups.push(data.remove);
+    const meetingId = await recordedToneMeeting(data.dir);
+    const gate = new Gate(8000);
+    const first = await startInProcessBackend({ dataDir: data.dir, loadEngines: fakeLoader({ gate }).load });
+    await first.client.invoke('transcribe.start', { meetingId });
+    await gate.reached;
+    const down = first.shutdown();
+    gate.open();
+    await down;
+
+    const loader = fakeLoader();
+    const cli = await startInProcessBackend({
+      dataDir: data.dir,
+      loadEngines: loader.load,
+      resumeOpenJobs: false,
+    });
+    const status = await cli.client.invoke('transcribe.status', {});
+    await cli.shutdown();
+    expect(status.ok && status.value.jobs).toEqual([]);
+    expect(loader.loads).toBe(0);
+    expect(readArchive(data.dir, (s) => s.jobs.get(meetingId)?.state)).toBe('running');
+  });
+});
