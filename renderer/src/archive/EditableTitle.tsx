@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ApiError } from '../../../main/api';
 import { describeError } from '../backend/remote';
+import { useInlineEdit } from '../components/useInlineEdit';
 
 /**
  * The page heading with an Edit button. Editing swaps in a text field: Enter saves, Escape (or
@@ -16,12 +17,9 @@ export function EditableTitle({
   save: (title: string) => Promise<ApiError | null>;
 }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  const input = useRef<HTMLInputElement>(null);
-  const editButton = useRef<HTMLButtonElement>(null);
-  const [draft, setDraft] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [saving, setSaving] = useState(false);
-  const returnFocus = useRef(false);
+  const { draft, setDraft, stop, commit, onKeyDown, error, saving, input, trigger } = useInlineEdit((text) =>
+    text === '' || text === title ? null : save(text),
+  );
 
   useEffect(() => {
     document.title = `${title} — Verbatim`;
@@ -29,41 +27,6 @@ export function EditableTitle({
   useEffect(() => {
     if (focusOnMount) heading.current?.focus();
   }, [focusOnMount]);
-  useEffect(() => {
-    if (draft !== null) input.current?.focus();
-    else if (returnFocus.current) {
-      returnFocus.current = false;
-      editButton.current?.focus();
-    }
-  }, [draft !== null]); // eslint-disable-line react-hooks/exhaustive-deps -- only on entering/leaving edit mode
-
-  const stop = () => {
-    returnFocus.current = true;
-    setDraft(null);
-    setError(null);
-  };
-
-  const commit = async () => {
-    if (draft === null) return;
-    const text = draft.trim();
-    if (text === '' || text === title) return stop();
-    setSaving(true);
-    const failure = await save(text);
-    setSaving(false);
-    if (failure) setError(failure);
-    else stop();
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      void commit();
-    } else if (event.key === 'Escape') {
-      event.preventDefault();
-      stop();
-    }
-  };
-
   return (
     <div className="title-row">
       {draft === null ? (
@@ -72,7 +35,7 @@ export function EditableTitle({
             {title}
           </h1>
           <button
-            ref={editButton}
+            ref={trigger}
             type="button"
             className="button-quiet button-small"
             onClick={() => setDraft(title)}

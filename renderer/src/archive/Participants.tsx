@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ApiError, Speaker } from '../../../main/api';
 import { describeError } from '../backend/remote';
+import { useInlineEdit } from '../components/useInlineEdit';
 import { speakerClass, speakerColour, speakerName } from './speakers';
 
 /** Who spoke, each with a Rename button; a rename applies to every turn of that speaker. */
@@ -29,44 +29,11 @@ function Participant({
   rename: (speakerId: number, displayName: string | null) => Promise<ApiError | null>;
 }) {
   const name = speakerName(speaker);
-  const [draft, setDraft] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const input = useRef<HTMLInputElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-  const returnFocus = useRef(false);
   const colour = speakerColour(speaker);
-
-  useEffect(() => {
-    if (draft !== null) input.current?.select();
-    else if (returnFocus.current) {
-      returnFocus.current = false;
-      button.current?.focus();
-    }
-  }, [draft !== null]); // eslint-disable-line react-hooks/exhaustive-deps -- only on entering/leaving edit mode
-
-  const stop = () => {
-    returnFocus.current = true;
-    setDraft(null);
-    setError(null);
-  };
-  const commit = async () => {
-    if (draft === null) return;
-    const text = draft.trim();
-    if (text === name) return stop();
-    // An empty name gives the speaker back its machine label.
-    const failure = await rename(speaker.id, text === '' ? null : text);
-    if (failure) setError(failure);
-    else stop();
-  };
-  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      void commit();
-    } else if (event.key === 'Escape') {
-      event.preventDefault();
-      stop();
-    }
-  };
+  // An empty name gives the speaker back its machine label.
+  const { draft, setDraft, stop, commit, onKeyDown, error, input, trigger } = useInlineEdit((text) =>
+    text === name ? null : rename(speaker.id, text === '' ? null : text),
+  );
 
   return (
     <li className="participant">
@@ -82,7 +49,7 @@ function Participant({
             <span className="muted participant-label">({speaker.label})</span>
           )}
           <button
-            ref={button}
+            ref={trigger}
             type="button"
             className="button-quiet button-small"
             aria-label={`Rename ${name}`}

@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import type { ApiError, Voiceprint } from '../../../main/api';
 import { Dialog } from '../archive/Dialog';
 import { describeError } from '../backend/remote';
 import { useSettings } from '../backend/settings';
 import { Field } from '../components/Field';
+import { useInlineEdit } from '../components/useInlineEdit';
 import { useVoiceAction, useVoiceprints } from './useVoices';
 
 /**
@@ -100,44 +101,14 @@ export function VoiceprintsSection() {
 }
 
 function VoiceprintRow({ print, onForget }: { print: Voiceprint; onForget: () => void }) {
-  const [draft, setDraft] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
   const act = useVoiceAction();
-  const input = useRef<HTMLInputElement>(null);
-  const renameButton = useRef<HTMLButtonElement>(null);
-  const editing = draft !== null;
-  const wasEditing = useRef(false);
-
-  useEffect(() => {
-    if (editing) input.current?.select();
-    else if (wasEditing.current) renameButton.current?.focus();
-    wasEditing.current = editing;
-  }, [editing]);
-
-  const stop = () => {
-    setDraft(null);
-    setError(null);
-  };
-  const commit = async () => {
-    const name = draft?.trim() ?? '';
-    if (!name || name === print.name) return stop();
-    const failure = await act('voiceprints.rename', { voiceprintId: print.id, name });
-    if (failure) setError(failure);
-    else stop();
-  };
-  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      void commit();
-    } else if (event.key === 'Escape') {
-      event.preventDefault();
-      stop();
-    }
-  };
+  const { draft, setDraft, stop, commit, onKeyDown, error, input, trigger } = useInlineEdit((name) =>
+    !name || name === print.name ? null : act('voiceprints.rename', { voiceprintId: print.id, name }),
+  );
 
   return (
     <li className="voiceprint">
-      {editing ? (
+      {draft !== null ? (
         <span className="field-row">
           <input
             ref={input}
@@ -163,7 +134,7 @@ function VoiceprintRow({ print, onForget }: { print: Voiceprint; onForget: () =>
             {print.speakerCount === 1 ? '1 speaker' : `${print.speakerCount} speakers`} · {print.modelId}
           </span>
           <button
-            ref={renameButton}
+            ref={trigger}
             type="button"
             className="button-quiet button-small"
             aria-label={`Rename the voice of ${print.name}`}
