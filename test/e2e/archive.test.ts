@@ -3,13 +3,21 @@
  * store): import a WebVTT file with <v> voice tags through the file input, search as you type,
  * open a hit at its moment, rename a speaker, export Markdown through a real download.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevWebServer, type DevWebServer } from '../../main/devweb/server';
-import { CHROMIUM, CHROMIUM_ARGS, RENDERER_DIR, SCREENSHOTS, canRunSuite } from './chromium';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  RENDERER_DIR,
+  SCREENSHOTS,
+  canRunSuite,
+  watchPage,
+  requireBuild,
+} from './chromium';
 import { makeTempDir, removeDir } from './helpers';
 
 const FIXTURE = join(__dirname, 'fixtures', 'Quarterly retro.vtt');
@@ -24,9 +32,7 @@ describe.skipIf(!hasChromium)('the archive in Chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
-      throw new Error(`${join(RENDERER_DIR, 'index.html')} is missing: run npx electron-vite build first.`);
-    }
+    requireBuild();
     dataDir = await makeTempDir('e2e-archive-data');
     userDataDir = await makeTempDir('e2e-archive-chromium');
     await mkdir(SCREENSHOTS, { recursive: true });
@@ -38,17 +44,7 @@ describe.skipIf(!hasChromium)('the archive in Chromium', () => {
       acceptDownloads: true,
     });
     page = context.pages()[0] ?? (await context.newPage());
-    await page.addInitScript(`
-      window.__cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (event) =>
-        window.__cspViolations.push(event.violatedDirective + ' blocked ' + event.blockedURI));
-    `);
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') {
-        problems.push(`${message.type()}: ${message.text()}`);
-      }
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await watchPage(page, problems);
   });
 
   afterAll(async () => {

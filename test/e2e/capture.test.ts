@@ -24,7 +24,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap, type PayloadOf } from '../../main/api';
 import { parseWav } from '../../main/audio/wav';
 import { startDevWebServer, type DevWebServer } from '../../main/devweb/server';
-import { CHROMIUM, CHROMIUM_ARGS, RENDERER_DIR, SCREENSHOTS, canRunSuite, fakeMediaArgs } from './chromium';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  RENDERER_DIR,
+  SCREENSHOTS,
+  canRunSuite,
+  fakeMediaArgs,
+  requireBuild,
+} from './chromium';
 import { makeTempDir, removeDir } from './helpers';
 
 const ready = canRunSuite('capture', ['espeak-ng', 'sox']);
@@ -44,9 +52,7 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
-      throw new Error(`${join(RENDERER_DIR, 'index.html')} is missing: run npx electron-vite build first.`);
-    }
+    requireBuild();
     work = await makeTempDir('e2e-capture');
     dataDir = join(work, 'data');
     await mkdir(SCREENSHOTS, { recursive: true });

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const RENDERER_DIR = join(ROOT, 'out', 'renderer');
@@ -54,4 +55,28 @@ export function canRunSuite(suite: string, commands: readonly string[] = []): bo
     );
   }
   return missing.length === 0;
+}
+
+/** The suites run the built renderer: say how to get it rather than fail on a blank page. */
+export function requireBuild(): void {
+  const index = join(RENDERER_DIR, 'index.html');
+  if (!existsSync(index)) throw new Error(`${index} is missing: run npx electron-vite build first.`);
+}
+
+/**
+ * Collects what must never happen on our pages into `problems` (console errors and warnings, uncaught
+ * errors) and records CSP violations in window.__cspViolations (the init script runs before the app).
+ */
+export async function watchPage(page: Page, problems: string[]): Promise<void> {
+  await page.addInitScript(`
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (event) =>
+      window.__cspViolations.push(event.violatedDirective + ' blocked ' + event.blockedURI));
+  `);
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') {
+      problems.push(`${message.type()}: ${message.text()}`);
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
 }

@@ -14,7 +14,7 @@
  *    no page error, no console error over the whole run.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -25,7 +25,15 @@ import { modelsDirFor } from '../../main/backend/data-dir';
 import { startDevWebServer, type DevWebServer } from '../../main/devweb/server';
 import { loadManifest } from '../../main/models/manifest';
 import { zipformer2AffineStubDir } from '../fixtures/onnx/zipformer-affine';
-import { CHROMIUM, CHROMIUM_ARGS, RENDERER_DIR, SCREENSHOTS, canRunSuite, fakeMediaArgs } from './chromium';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  RENDERER_DIR,
+  SCREENSHOTS,
+  canRunSuite,
+  fakeMediaArgs,
+  requireBuild,
+} from './chromium';
 import { makeTempDir, removeDir } from './helpers';
 
 const ZIPFORMER = 'streaming-zipformer-en-2023-06-26';
@@ -94,9 +102,7 @@ describe.skipIf(!ready)('live captions to review, in Chromium with stub ASR', ()
   const client = () => server.supervisor.client;
 
   beforeAll(async () => {
-    if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
-      throw new Error(`${join(RENDERER_DIR, 'index.html')} is missing: run npx electron-vite build first.`);
-    }
+    requireBuild();
     work = await makeTempDir('e2e-live');
     dataDir = join(work, 'data');
     await mkdir(SCREENSHOTS, { recursive: true });

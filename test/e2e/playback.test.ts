@@ -6,7 +6,7 @@
  * only to our own page.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -15,7 +15,7 @@ import { MAX_FRAMES_PER_BATCH, RECORDING_FRAME_SAMPLES, unwrap } from '../../mai
 import { parseWav } from '../../main/audio/wav';
 import { startDevWebServer, type DevWebServer } from '../../main/devweb/server';
 import { openStore } from '../../main/store';
-import { CHROMIUM, CHROMIUM_ARGS, RENDERER_DIR, SCREENSHOTS, canRunSuite } from './chromium';
+import { CHROMIUM, CHROMIUM_ARGS, RENDERER_DIR, SCREENSHOTS, canRunSuite, requireBuild } from './chromium';
 import { makeTempDir, rawGet, removeDir } from './helpers';
 
 const canRun = canRunSuite('playback', ['espeak-ng', 'sox']);
@@ -44,9 +44,7 @@ describe.skipIf(!canRun)('meeting playback in Chromium', () => {
   const systemWords = new Map<string, number>();
 
   beforeAll(async () => {
-    if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
-      throw new Error(`${join(RENDERER_DIR, 'index.html')} is missing: run npx electron-vite build first.`);
-    }
+    requireBuild();
     work = await makeTempDir('e2e-playback');
     dataDir = join(work, 'data');
     await mkdir(dataDir);

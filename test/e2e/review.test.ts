@@ -4,14 +4,22 @@
  * The archive is written before the bridge starts, with word confidences and a live draft, as the
  * recorder would have left it.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevWebServer, type DevWebServer } from '../../main/devweb/server';
 import { openStore } from '../../main/store';
-import { CHROMIUM, CHROMIUM_ARGS, RENDERER_DIR, SCREENSHOTS, canRunSuite } from './chromium';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  RENDERER_DIR,
+  SCREENSHOTS,
+  canRunSuite,
+  watchPage,
+  requireBuild,
+} from './chromium';
 import { makeTempDir, removeDir } from './helpers';
 
 const hasChromium = canRunSuite('review');
@@ -59,9 +67,7 @@ describe.skipIf(!hasChromium)('the review queue in Chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
-      throw new Error(`${join(RENDERER_DIR, 'index.html')} is missing: run npx electron-vite build first.`);
-    }
+    requireBuild();
     dataDir = await makeTempDir('e2e-review-data');
     userDataDir = await makeTempDir('e2e-review-chromium');
     await mkdir(SCREENSHOTS, { recursive: true });
@@ -73,17 +79,7 @@ describe.skipIf(!hasChromium)('the review queue in Chromium', () => {
       viewport: { width: 1200, height: 900 },
     });
     page = context.pages()[0] ?? (await context.newPage());
-    await page.addInitScript(`
-      window.__cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (event) =>
-        window.__cspViolations.push(event.violatedDirective + ' blocked ' + event.blockedURI));
-    `);
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') {
-        problems.push(`${message.type()}: ${message.text()}`);
-      }
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await watchPage(page, problems);
   }, 60_000);
 
   afterAll(async () => {
