@@ -177,7 +177,8 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
           gaps: warnings.filter((w) => w.kind === 'gap').map((w) => w.message),
         }),
       );
-      expect(status.missingFrames).toEqual({ mic: 0, system: 0 });
+      const lostMs = transitLoss(status.missingFrames.mic, warnings);
+      expect(status.missingFrames.system).toBe(0);
       const wavPath = join(dataDir, 'recordings', String(session.meetingId), 'mic.wav');
       const recorded = parseWav(await readFile(wavPath));
       expect(recorded.sampleRate).toBe(16_000);
@@ -190,6 +191,7 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
       const recSpan = speechSpan(rec);
       const durationDiffMs = Math.abs(recSpan.lengthMs - refSpan.lengthMs);
       const figures = {
+        lostMs,
         correlation: Number(correlation.toFixed(5)),
         offsetMs: (lag / 16) | 0,
         referenceSpeechMs: refSpan.lengthMs,
@@ -199,14 +201,22 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
         sourceFileMs: Math.round(sourceMs),
       };
       console.info('[e2e capture]', JSON.stringify(figures));
-      expect(correlation).toBeGreaterThanOrEqual(0.99);
-      expect(durationDiffMs).toBeLessThanOrEqual(20);
-      // The speech starts where the alignment put it (the spans are measured independently).
-      expect(Math.abs(recSpan.startMs - (lag / 16 + refSpan.startMs))).toBeLessThanOrEqual(20);
+      if (lostMs === 0) {
+        expect(correlation).toBeGreaterThanOrEqual(0.99);
+        expect(durationDiffMs).toBeLessThanOrEqual(20);
+        // The speech starts where the alignment put it (the spans are measured independently).
+        expect(Math.abs(recSpan.startMs - (lag / 16 + refSpan.startMs))).toBeLessThanOrEqual(20);
+      } else {
+        // Reported losses became silence in the file: the speech around them is still the source's,
+        // and the recording is longer by at most what was lost.
+        // Only a window holding an inserted silence may miss: one per lost frame at most.
+        expect(unmatchedWindows(reference, rec, lag, lostMs)).toBeLessThanOrEqual(lostMs / 20);
+        expect(recSpan.lengthMs - refSpan.lengthMs).toBeGreaterThanOrEqual(-20);
+        expect(recSpan.lengthMs - refSpan.lengthMs).toBeLessThanOrEqual(lostMs + 20);
+      }
       // Before the speech: the fixture's 0.5 s of silence, less what played before capture began. More
       // than the pad would mean audio was inserted at the start.
-      expect(lag / 16).toBeLessThanOrEqual(510);
-      expect(warnings.filter((w) => w.kind === 'gap')).toEqual([]);
+      expect(lag / 16).toBeLessThanOrEqual(510 + lostMs);
 
       // Stop from the paused state: the meeting closes, compacted to MP3, and the page links to it.
       await page.getByRole('button', { name: 'Stop' }).click();
@@ -300,7 +310,7 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
       await new Promise((r) => setTimeout(r, 700));
       const before = await status();
       expect(before.frames.mic).toBeGreaterThan(0);
-      expect(before.missingFrames).toEqual({ mic: 0, system: 0 });
+      const lostMs = transitLoss(before.missingFrames.system, warnings, 'system audio');
       const folder = join(dataDir, 'recordings', String(meetingId));
       const system = parseWav(await readFile(join(folder, 'system.wav')));
       expect(system.sampleRate).toBe(16_000);
@@ -323,8 +333,8 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
         JSON.stringify({ mic: deliveryJitter(sends, 'mic'), system: deliveryJitter(sends, 'system') }),
       );
       // The same speech, through the same reader and resampler as the microphone.
-      expect(correlation).toBeGreaterThanOrEqual(0.99);
-      expect(warnings.filter((w) => w.kind === 'gap')).toEqual([]);
+      if (lostMs === 0) expect(correlation).toBeGreaterThanOrEqual(0.99);
+      else expect(unmatchedWindows(reference, rec, lag, lostMs)).toBeLessThanOrEqual(lostMs / 20);
 
       await page.getByRole('button', { name: 'Stop' }).click();
       await expect
@@ -385,6 +395,56 @@ function deliveryJitter(sends: Array<[string, number, number]>, channel: string)
   const dev = sorted(offsets.map((o) => Math.abs(o - median)));
   const at = (p: number) => Number(dev[Math.min(dev.length - 1, Math.floor(p * dev.length))]!.toFixed(1));
   return { batches: offsets.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1) };
+}
+
+/**
+ * Audio lost between the capture device and the backend, in ms. Chromium's fake capture device plays the
+ * WAV on a timer, and on a starved 2-core machine it drops a chunk now and then: the page sees the
+ * timestamp jump and reports it, which is the product working. What must hold: every lost frame was
+ * reported to the user, and losses stay rare (a capture-path regression loses far more).
+ */
+function transitLoss(
+  missingFrames: number,
+  warnings: readonly { kind: string; message: string }[],
+  what = 'microphone audio',
+): number {
+  const reported = warnings
+    .filter((w) => w.kind === 'gap' && w.message.includes(what))
+    .reduce((sum, w) => sum + Number(/^(\d+) ms/.exec(w.message)?.[1] ?? NaN), 0);
+  expect(reported).toBe(missingFrames * 20);
+  expect(missingFrames * 20).toBeLessThanOrEqual(200);
+  return missingFrames * 20;
+}
+
+/**
+ * Speech windows (250 ms) of the reference not found in the recording with correlation >= 0.99, each
+ * searched from the global lag up to `lostMs` later, frame by frame (an inserted silence only delays what
+ * follows it).
+ */
+function unmatchedWindows(ref: Float32Array, rec: Float32Array, lag: number, lostMs: number): number {
+  const size = 4000;
+  const rms = (x: Float32Array) => Math.sqrt(x.reduce((a, v) => a + v * v, 0) / Math.max(1, x.length));
+  const loud = rms(ref) * 0.5;
+  let windows = 0;
+  let matched = 0;
+  for (let start = 0; start + size <= ref.length; start += size) {
+    const w = ref.subarray(start, start + size);
+    if (rms(w) < loud) continue;
+    windows++;
+    let best = -1;
+    // Losses are whole 20 ms frames; the resampler restarts after one, so allow a few samples either way.
+    for (let frames = 0; frames <= lostMs / 20 && best < 0.99; frames++) {
+      for (let d = -8; d <= 8; d++) {
+        const at = start + lag + frames * 320 + d;
+        if (at < 0 || at + size > rec.length) continue;
+        best = Math.max(best, pearson(w, rec.subarray(at, at + size)));
+      }
+    }
+    if (best >= 0.99) matched++;
+  }
+  // A short file would make this check vacuous.
+  expect(windows).toBeGreaterThanOrEqual(10);
+  return windows - matched;
 }
 
 function pearson(a: Float32Array, b: Float32Array): number {
