@@ -314,7 +314,10 @@ describe.skipIf(!ready)('microphone capture in Chromium', () => {
       const folder = join(dataDir, 'recordings', String(meetingId));
       const system = parseWav(await readFile(join(folder, 'system.wav')));
       expect(system.sampleRate).toBe(16_000);
-      expect(system.frames).toBe(before.frames.system * 320);
+      // The system channel may start after the mic: its file then begins with silence up to its first
+      // frame's meeting time (MeetingRecorder pads it), whole frames, well under a second.
+      const leadFrames = (system.frames - before.frames.system * 320) / 320;
+      expect(Number.isInteger(leadFrames) && leadFrames >= 0 && leadFrames <= 50).toBe(true);
       const rec = system.samples;
       const lag = bestLag(reference, rec);
       const correlation = pearson(reference, rec.subarray(lag, lag + reference.length));
